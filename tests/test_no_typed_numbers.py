@@ -17,16 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "index.md", *(ROOT / "docs").rglob("*.md")])
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
-DECIMAL = re.compile(r"(?<![\w.])[-+−]?\d*\.\d+(?:[eE][-+]?\d+)?(?!\w|\.\d)")
+DECIMAL = re.compile(r"(?<![\w.])[-+\u2212]?\d*\.\d+(?:[eE][-+]?\d+)?(?!\w|\.\d)")
 
-FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>.*?)$(?P<body>.*?)^(?P=fence)\s*$", re.M | re.S)
-DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+FENCE = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})(?P<info>.*?)$(?P<body>.*?)^(?P=fence)\s*$", re.MULTILINE | re.DOTALL
+)
+DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.DOTALL)
 INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)[^$\n]+?(?<!\s)\$")
 ROLE = re.compile(r"\{(?:glue(?::\w+)?|math|eval|code)\}`[^`]*`")
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.S)
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.DOTALL)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
-DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:.*$", re.M)
+DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:.*$", re.MULTILINE)
 
 
 def prose_of_markdown(text: str) -> str:
@@ -36,7 +38,9 @@ def prose_of_markdown(text: str) -> str:
     def keep_prose_directives(match: re.Match[str]) -> str:
         # ```{note} and friends hold prose; code cells, code blocks and math do not.
         info = match["info"].strip()
-        if info.startswith("{") and not re.match(r"\{(code|code-cell|code-block|math|glue|eval-rst)", info):
+        if info.startswith("{") and not re.match(
+            r"\{(code|code-cell|code-block|math|glue|eval-rst)", info
+        ):
             return match["body"]
         return ""
 
@@ -51,7 +55,7 @@ def prose_of_markdown(text: str) -> str:
 
 def prose_of_example(source: str) -> str:
     """Return the prose of a gallery script: its docstring and the comments of its text cells."""
-    docstring = re.match(r'\s*(?:#.*\n)*\s*[rRuU]?"""(.*?)"""', source, re.S)
+    docstring = re.match(r'\s*(?:#.*\n)*\s*[rRuU]?"""(.*?)"""', source, re.DOTALL)
     prose = [docstring[1]] if docstring else []
     in_text_cell = False
     for line in source.splitlines():
@@ -108,5 +112,7 @@ def test_scanner_finds_typed_decimals_and_only_those(text: str, expected: list[s
 
 
 def test_scanner_reads_example_text_cells_but_not_code() -> None:
-    source = '"""\nTitle\n=====\n\nIt prints 0.25.\n"""\n\n# %%\n# The loss is 1.5 here.\nx = 0.75\n'
+    source = (
+        '"""\nTitle\n=====\n\nIt prints 0.25.\n"""\n\n# %%\n# The loss is 1.5 here.\nx = 0.75\n'
+    )
     assert typed_decimals(prose_of_example(source)) == ["0.25", "1.5"]

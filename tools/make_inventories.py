@@ -31,7 +31,8 @@ torch.randn torch.rand torch.randint torch.manual_seed torch.stack torch.cat tor
 torch.exp torch.log torch.log1p torch.logsumexp torch.sum torch.mean torch.max torch.min
 torch.argmax torch.argmin torch.softmax torch.log_softmax torch.gather torch.allclose
 torch.isclose torch.isnan torch.isfinite torch.isinf torch.equal torch.topk torch.sort
-torch.set_num_threads torch.no_grad torch.set_printoptions torch.clamp
+torch.set_num_threads torch.no_grad torch.set_printoptions torch.clamp torch.movedim torch.full_like
+torch.zeros_like torch.ones_like torch.permute torch.nextafter
 torch.nn.functional.one_hot torch.nn.functional.softmax torch.nn.functional.log_softmax
 torch.nn.functional.nll_loss torch.nn.functional.cross_entropy
 torch.nn.functional.binary_cross_entropy torch.nn.functional.kl_div
@@ -41,12 +42,18 @@ torch.autograd.grad torch.testing.assert_close
 METHODS = """
 scatter_ scatter gather view reshape long float double t sum mean exp log max argmax softmax
 log_softmax backward item tolist numpy to detach requires_grad_ clone unsqueeze squeeze
+permute movedim transpose roll
 """.split()
 
 CLASSES = """
 torch.Tensor torch.dtype torch.finfo torch.nn.CrossEntropyLoss torch.nn.NLLLoss
 torch.nn.Softmax torch.nn.LogSoftmax torch.utils.benchmark.Timer
 """.split()
+
+MODULES = {
+    "torch": "torch.html#module-torch",
+    "torch.nn.functional": "nn.functional.html#module-torch.nn.functional",
+}
 
 DTYPES = "float64 float32 float16 bfloat16 int64 int32 bool".split()
 
@@ -86,7 +93,9 @@ def torch_inventory() -> soi.Inventory:
     def add(name: str, role: str, location: str) -> None:
         resolve(name)
         inv.objects.append(
-            soi.DataObjStr(name=name, domain="py", role=role, priority="1", uri=location, dispname="-")
+            soi.DataObjStr(
+                name=name, domain="py", role=role, priority="1", uri=location, dispname="-"
+            )
         )
 
     for name in FUNCTIONS:
@@ -99,10 +108,8 @@ def torch_inventory() -> soi.Inventory:
         add(name, "class", uri(name))
     for dtype in DTYPES:
         add(f"torch.{dtype}", "data", "tensor_attributes.html#torch.dtype")
-    # The ``torch`` module itself, for :mod:`torch`.
-    inv.objects.append(
-        soi.DataObjStr(name="torch", domain="py", role="module", priority="1", uri="torch.html#module-torch", dispname="-")
-    )
+    for name, location in MODULES.items():
+        add(name, "module", location)
     return inv
 
 
