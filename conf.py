@@ -34,6 +34,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
     "offline_mathjax",
+    "whole_lines",
 ]
 
 root_doc = "index"

@@ -32,7 +32,7 @@ torch.exp torch.log torch.log1p torch.logsumexp torch.sum torch.mean torch.max t
 torch.argmax torch.argmin torch.softmax torch.log_softmax torch.gather torch.allclose
 torch.isclose torch.isnan torch.isfinite torch.isinf torch.equal torch.topk torch.sort
 torch.set_num_threads torch.no_grad torch.set_printoptions torch.clamp torch.movedim torch.full_like
-torch.zeros_like torch.ones_like torch.permute torch.nextafter
+torch.zeros_like torch.ones_like torch.permute torch.nextafter torch.linalg.vector_norm
 torch.nn.functional.one_hot torch.nn.functional.softmax torch.nn.functional.log_softmax
 torch.nn.functional.nll_loss torch.nn.functional.cross_entropy
 torch.nn.functional.binary_cross_entropy torch.nn.functional.kl_div
