@@ -35,6 +35,8 @@ extensions = [
     "sphinx_copybutton",
     "offline_mathjax",
     "whole_lines",
+    "accessible_names",
+    "reproducible_archives",
 ]
 
 root_doc = "index"
@@ -103,9 +105,11 @@ sphinx_gallery_conf = {
 html_theme = "sphinx_book_theme"
 html_title = "xentdocs"
 html_static_path = ["_static"]
+html_css_files = ["xentdocs.css"]
 html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
-html_context = {"default_mode": "light"}  # a fresh browser profile otherwise logs a theme-mode error
+# A fresh browser profile logs a theme-mode console error unless the default mode is set.
+html_context = {"default_mode": "light"}
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,

@@ -16,7 +16,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_PARTS = ("conf.py", "index.md", "pyproject.toml", "_ext", "_static", "_inventories", "xentdocs")
+SITE_PARTS = (
+    "conf.py",
+    "index.md",
+    "pyproject.toml",
+    "_ext",
+    "_static",
+    "_inventories",
+    "xentdocs",
+)
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
 
@@ -53,7 +61,9 @@ def build_env(site: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def build(site: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def build(
+    site: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``sphinx-build -W -n`` on ``site`` into ``site/_build/html``; never raises on failure."""
     command = [sys.executable, "-m", "sphinx", "-W", "-n", "-b", "html", ".", "_build/html", *args]
     return subprocess.run(

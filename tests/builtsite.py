@@ -1,0 +1,178 @@
+"""Read a built site: which pages it should have, their HTML as a small tree, and a local server.
+
+Shared by the tests that check ``_build/html`` (browser, links, downloads, reproducibility). The
+HTML is parsed with the standard library only, so the checks need nothing the build does not.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A gallery script whose output changes from build to build (it measures time) says so in its
+# docstring with exactly this sentence; its outputs are not compared between runs.
+TIMING_SENTENCE = (
+    "The timings on this page are measured during each build and change from build to build."
+)
+
+# Folders of a build that hold assets, not pages.
+ASSET_FOLDERS = ("_static", "_sources", "_downloads", "_images")
+
+
+def expected_pages(root: Path = ROOT) -> list[str]:
+    """The pages a full build of ``root`` makes, as paths relative to ``_build/html``.
+
+    Known from the sources alone, so tests can be parametrized by page before the site is built.
+    """
+    pages = ["index.html", "genindex.html", "py-modindex.html", "search.html"]
+    pages += [
+        p.relative_to(root).with_suffix(".html").as_posix()
+        for p in sorted((root / "docs").rglob("*.md"))
+    ]
+    pages.append("auto_examples/index.html")
+    pages += [f"auto_examples/{p.stem}.html" for p in sorted((root / "examples").glob("plot_*.py"))]
+    return sorted(pages)
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every HTML page in a built site, relative to it, leaving out theme templates in assets."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if p.relative_to(site).parts[0] not in ASSET_FOLDERS
+    )
+
+
+def is_timing_example(source: str) -> bool:
+    return TIMING_SENTENCE in " ".join(source.split())
+
+
+# -- A small HTML tree ---------------------------------------------------------------------------
+
+VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+@dataclass(eq=False)
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    parent: Element | None = None
+    children: list[Element | str] = field(default_factory=list)
+    line: int = 0
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def iter(self) -> Iterator[Element]:
+        """This element and every element inside it, in document order."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Element]:
+        return [
+            e
+            for e in self.iter()
+            if (tag is None or e.tag == tag) and (cls is None or cls in e.classes)
+        ]
+
+    def find(self, tag: str | None = None, cls: str | None = None) -> Element | None:
+        found = self.find_all(tag, cls)
+        return found[0] if found else None
+
+    def ancestors(self) -> Iterator[Element]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def markup(self) -> str:
+        """A canonical serialization, to compare two elements."""
+        attrs = "".join(f' {k}="{v}"' for k, v in sorted(self.attrs.items()))
+        inner = "".join(c if isinstance(c, str) else c.markup() for c in self.children)
+        return f"<{self.tag}{attrs}>{inner}</{self.tag}>"
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(
+            tag, {k: v or "" for k, v in attrs}, self.stack[-1], line=self.getpos()[0]
+        )
+        self.stack[-1].children.append(element)
+        if tag not in VOID_TAGS:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(
+            tag, {k: v or "" for k, v in attrs}, self.stack[-1], line=self.getpos()[0]
+        )
+        self.stack[-1].children.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        # Close the nearest open element of that name; a stray end tag closes nothing.
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(text: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+@functools.lru_cache(maxsize=256)
+def read_page(path: Path) -> Element:
+    """The parsed tree of one HTML file (cached: several tests read the same pages)."""
+    return parse_html(path.read_text(encoding="utf-8"))
+
+
+def article(document: Element) -> Element:
+    """The page's own content, without the theme's navigation, header and footer."""
+    return document.find("article", "bd-article") or document
+
+
+# -- Serving a folder on 127.0.0.1 ---------------------------------------------------------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on 127.0.0.1 (a free port) and yield its base URL, ending in /."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

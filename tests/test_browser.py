@@ -1,0 +1,617 @@
+"""The built site works in a real browser, offline, on every page.
+
+The site of the test session (``built_site``) is served on 127.0.0.1 and each page is opened once in
+headless Chromium (Debian's package, driven by Playwright). While it loads, every console error,
+page error, failed request, HTTP error and request to any other host is recorded; requests that
+would leave 127.0.0.1 are blocked, so the page is seen as a reader without network sees it. Then
+math, images, copy buttons, accessibility (axe-core) and the light/dark switch are checked on the
+same load, and each check is reported as its own test of that page.
+
+``XENTDOCS_CHROMIUM`` names another Chromium binary; screenshots land in ``XENTDOCS_ARTIFACTS``
+(default ``_build/test-artifacts``), which CI keeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from builtsite import ROOT, expected_pages, html_pages, serve
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    Route,
+    sync_playwright,
+)
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+CHROMIUM = os.environ.get("XENTDOCS_CHROMIUM", "/usr/bin/chromium")
+# Keep Chromium itself from dialling out (updates, sync, field trials), so the only requests are the page's.
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-gpu",
+    "--disable-quic",
+]
+ARTIFACTS = Path(os.environ.get("XENTDOCS_ARTIFACTS", ROOT / "_build" / "test-artifacts"))
+
+PAGES = expected_pages()
+SERIOUS = {"critical", "serious"}
+# What a reader downloads to see one page, everything included; the issue sets the bound.
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+# The bytes of every resource of the page as loaded (the cache is empty: one context per page).
+MEASURE_WEIGHT = """() => {
+  const entries = [performance.getEntriesByType("navigation")[0],
+                   ...performance.getEntriesByType("resource")];
+  return entries.map(e => ({url: e.name, bytes: e.decodedBodySize, type: e.initiatorType}));
+}"""
+# axe's CSSOM preload re-fetches @import-ed stylesheets from a wrong base URL (a 404 the reader never
+# causes); it only serves the css-orientation-lock rule, so it is turned off.
+AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
+# The rules whose result depends on the colours, run again in dark mode.
+AXE_COLOUR_OPTIONS = {
+    **AXE_OPTIONS,
+    "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
+}
+
+# The page that teaches each term, and the gallery script that shows it: search must lead to both.
+SEARCH_TERMS = {
+    "softmax": ("docs/lecture/02-softmax.html", "auto_examples/plot_02_softmax.html"),
+    "scatter_": ("docs/lecture/01-one-hot.html", "auto_examples/plot_01_one_hot.html"),
+    "ignore_index": ("docs/beyond/02-ignore-index.html", "auto_examples/plot_11_ignore_index.html"),
+}
+
+
+# -- Watching and inspecting one page ------------------------------------------------------------
+
+
+@dataclass
+class Watcher:
+    """Records what goes wrong while a page is open, and blocks requests that leave the site."""
+
+    base_url: str
+    problems: list[str] = field(default_factory=list)
+
+    def is_local(self, url: str) -> bool:
+        return url.startswith(self.base_url) or urlsplit(url).scheme in {"data", "blob", "about"}
+
+    def route(self, route: Route) -> None:
+        url = route.request.url
+        if self.is_local(url):
+            route.continue_()
+        else:
+            self.problems.append(f"request to another host: {url}")
+            route.abort("blockedbyclient")
+
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self.problems.append(f"console error: {message.text} ({where})")
+
+    def page_error(self, error: Exception) -> None:
+        self.problems.append(f"page error: {error}")
+
+    def request_failed(self, request: Request) -> None:
+        if self.is_local(request.url):
+            self.problems.append(f"failed request: {request.url} ({request.failure})")
+
+    def response(self, response: Response) -> None:
+        status = response.status
+        if status >= 400:
+            self.problems.append(f"HTTP {status}: {response.url}")
+
+    def attach(self, page: Page) -> None:
+        page.route("**/*", self.route)
+        page.on("console", self.console)
+        page.on("pageerror", self.page_error)
+        page.on("requestfailed", self.request_failed)
+        page.on("response", self.response)
+
+    def take(self) -> list[str]:
+        taken, self.problems = self.problems, []
+        return taken
+
+
+@dataclass
+class PageReport:
+    path: str
+    loading: list[str] = field(default_factory=list)
+    math: list[str] = field(default_factory=list)
+    math_typeset: int = 0
+    images: list[str] = field(default_factory=list)
+    copy_buttons: list[str] = field(default_factory=list)
+    accessibility: list[str] = field(default_factory=list)
+    theme_switch: list[str] = field(default_factory=list)
+    weight: dict[str, int] = field(default_factory=dict)
+    math_files: list[str] = field(default_factory=list)
+
+
+WAIT_FOR_MATHJAX = """async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+}"""
+
+CHECK_MATH = r"""() => {
+    const problems = [];
+    const math = [...document.querySelectorAll('.math')];
+    if (math.length && !(window.MathJax && MathJax.startup))
+        problems.push(`${math.length} math elements, but MathJax did not load`);
+    for (const el of math)
+        if (!el.querySelector('mjx-container'))
+            problems.push('math not typeset: ' + el.textContent.trim().slice(0, 100));
+    for (const err of document.querySelectorAll('mjx-merror, [data-mjx-error]'))
+        problems.push('MathJax error: ' + (err.getAttribute('data-mjx-error') || err.textContent));
+    // TeX left as text where it should have become math (a $ that was not parsed, a \( not typeset).
+    const rawTex = /\$[^\s$][^$]*\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\frac\{/;
+    const skip = 'pre, code, script, style, textarea, mjx-container, .math, .highlight, kbd, samp';
+    const root = document.querySelector('main') || document.body;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+        acceptNode: (node) => node.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    });
+    while (walker.nextNode()) {
+        const text = walker.currentNode.textContent;
+        if (rawTex.test(text)) problems.push('raw TeX in the text: ' + text.trim().slice(0, 120));
+    }
+    return problems;
+}"""
+
+CHECK_IMAGES = """async () => {
+    const images = [...document.images];
+    for (const img of images) img.loading = 'eager';
+    const settled = (img) => img.complete ? null : new Promise((resolve) => {
+        img.addEventListener('load', resolve); img.addEventListener('error', resolve);
+        setTimeout(resolve, 10000);
+    });
+    await Promise.all(images.map(settled));
+    return images.map((img) => ({
+        src: img.getAttribute('src'), alt: img.getAttribute('alt'),
+        loaded: img.complete && img.naturalWidth > 0,
+    }));
+}"""
+
+CHECK_COPY_BUTTONS = """() => [...document.querySelectorAll('div.highlight')]
+    .filter((block) => block.querySelector('pre') && !block.querySelector('button.copybtn'))
+    .map((block) => block.innerText.trim().split('\\n')[0].slice(0, 80))"""
+
+THEME_STATE = """() => ({
+    mode: document.documentElement.dataset.mode,
+    theme: document.documentElement.dataset.theme,
+    background: getComputedStyle(document.body).backgroundColor,
+})"""
+
+
+def serious_violations(page: Page, options: dict[str, object], label: str) -> list[str]:
+    results = Axe().run(page, options=options).response
+    found = []
+    for violation in results["violations"]:
+        if violation["impact"] not in SERIOUS:
+            continue
+        for node in violation["nodes"]:
+            found.append(
+                f"{label}{violation['id']} ({violation['impact']}): {violation['help']} "
+                f"at {', '.join(map(str, node['target']))}: {node['html'][:200]}"
+            )
+    return found
+
+
+def switch_themes(page: Page, watcher: Watcher) -> tuple[list[str], list[str]]:
+    """Pick dark, light and system mode from the theme menu; return the problems and dark-mode axe results.
+
+    System mode is picked while the browser says the system prefers dark, so it must turn dark too.
+    """
+    problems: list[str] = []
+    dark_accessibility: list[str] = []
+    menu = page.locator(".theme-switch-button").locator("visible=true")
+    if menu.count() == 0:
+        return ["no visible theme switch button"], []
+    backgrounds = {"light": page.evaluate(THEME_STATE)["background"]}
+    for mode, system, theme in [
+        ("dark", "light", "dark"),
+        ("light", "light", "light"),
+        ("auto", "dark", "dark"),
+    ]:
+        page.emulate_media(color_scheme=system)
+        menu.first.click()
+        choice = page.locator(f".theme-change-button[data-mode={mode}]").locator("visible=true")
+        if choice.count() == 0:
+            problems.append(f"the theme menu offers no visible {mode!r} entry")
+            continue
+        choice.first.click()
+        try:
+            page.wait_for_function(
+                f"document.documentElement.dataset.mode === {mode!r}"
+                f" && document.documentElement.dataset.theme === {theme!r}",
+                timeout=5000,
+            )
+        except PlaywrightTimeoutError:
+            state = page.evaluate(THEME_STATE)
+            problems.append(
+                f"choosing {mode!r} (system {system}) gave mode {state['mode']!r}, theme {state['theme']!r}"
+            )
+            continue
+        page.wait_for_timeout(100)  # let the theme's transitions and listeners run
+        backgrounds[theme] = page.evaluate(THEME_STATE)["background"]
+        if mode == "dark":
+            dark_accessibility = serious_violations(page, AXE_COLOUR_OPTIONS, "in dark mode: ")
+    if backgrounds.get("dark") == backgrounds["light"]:
+        problems.append(f"the background is {backgrounds['light']} in both light and dark mode")
+    problems += watcher.take()
+    return problems, dark_accessibility
+
+
+def inspect_page(browser: Browser, base_url: str, path: str) -> PageReport:
+    report = PageReport(path)
+    watcher = Watcher(base_url)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        watcher.attach(page)
+        page.goto(base_url + path, wait_until="load")
+        page.evaluate(WAIT_FOR_MATHJAX)
+        page.wait_for_load_state("networkidle")
+        report.math = page.evaluate(CHECK_MATH)
+        report.math_typeset = page.evaluate("document.querySelectorAll('mjx-container').length")
+        images = page.evaluate(CHECK_IMAGES)
+        report.images = [f"image did not load: {i['src']}" for i in images if not i["loaded"]]
+        report.images += [
+            f"image without alt text: {i['src']}" for i in images if not (i["alt"] or "").strip()
+        ]
+        report.copy_buttons = [
+            f"code block without a copy button: {c!r}" for c in page.evaluate(CHECK_COPY_BUTTONS)
+        ]
+        resources = page.evaluate(MEASURE_WEIGHT)
+        report.weight = weigh(resources)
+        report.math_files = [r["url"] for r in resources if "/_static/mathjax/" in r["url"]]
+        report.loading = watcher.take()
+        report.accessibility = serious_violations(page, AXE_OPTIONS, "")
+        report.loading += watcher.take()
+        report.theme_switch, dark = switch_themes(page, watcher)
+        report.accessibility += dark
+    finally:
+        context.close()
+    return report
+
+
+def kind_of(url: str) -> str:
+    path = urlsplit(url).path
+    if "/_static/mathjax/" in path:
+        return "math"
+    suffix = Path(path).suffix.lower()
+    kinds = {
+        ".html": "html", "": "html", ".css": "css", ".js": "js", ".mjs": "js",
+        ".woff": "fonts", ".woff2": "fonts", ".ttf": "fonts", ".otf": "fonts",
+        ".png": "images", ".svg": "images", ".jpg": "images", ".jpeg": "images", ".gif": "images",
+    }  # fmt: skip
+    return kinds.get(suffix, "other")
+
+
+def weigh(resources: list[dict[str, object]]) -> dict[str, int]:
+    """Bytes a page loads, by kind (html, css, js, fonts, images, math, other) and in total."""
+    weight = dict.fromkeys(["html", "css", "js", "fonts", "images", "math", "other"], 0)
+    for resource in resources:
+        weight[kind_of(str(resource["url"]))] += int(resource["bytes"])  # type: ignore[call-overload]
+    weight["total"] = sum(weight.values())
+    return weight
+
+
+def require_none(report: PageReport, problems: list[str], what: str) -> None:
+    if problems:
+        pytest.fail(f"{report.path}: {what}:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+# -- Fixtures --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: the browser tests need it. On Debian or Ubuntu run "
+            "`apt-get install chromium`, or name another binary in XENTDOCS_CHROMIUM. "
+            "(These tests fail rather than skip, so a CI without a browser cannot pass.)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def page_reports(browser: Browser, site_url: str) -> Callable[[str], PageReport]:
+    """Open each page once, however many of its checks run (a page that breaks the browser, once)."""
+    reports: dict[str, PageReport | str] = {}
+
+    def report(path: str) -> PageReport:
+        if path not in reports:
+            try:
+                reports[path] = inspect_page(browser, site_url, path)
+            except PlaywrightError as error:  # reported by every check of the page, not retried
+                reports[path] = f"{type(error).__name__}: {error}"
+        found = reports[path]
+        if isinstance(found, str):
+            pytest.fail(f"{path} could not be inspected in the browser: {found}", pytrace=False)
+        return found
+
+    return report
+
+
+@pytest.fixture
+def report(
+    request: pytest.FixtureRequest, page_reports: Callable[[str], PageReport], built_site: Path
+) -> PageReport:
+    path = request.param
+    if not (built_site / path).is_file():
+        pytest.fail(f"{path} was not built", pytrace=False)
+    return page_reports(path)
+
+
+def test_every_built_page_is_checked(built_site: Path) -> None:
+    """The pages checked below (known from the sources) are exactly the pages of the build."""
+    built = set(html_pages(built_site))
+    assert built == set(PAGES), (
+        f"built but not checked: {sorted(built - set(PAGES))}; expected but not built: {sorted(set(PAGES) - built)}"
+    )
+
+
+# -- Per page --------------------------------------------------------------------------------------
+
+by_page = pytest.mark.parametrize("report", PAGES, indirect=True)
+
+
+@by_page
+def test_page_loads_offline_without_errors(report: PageReport) -> None:
+    require_none(report, report.loading, "problems while loading")
+
+
+@by_page
+def test_math_renders(report: PageReport, built_site: Path) -> None:
+    require_none(report, report.math, "math problems")
+    if 'class="math' in (built_site / report.path).read_text(encoding="utf-8"):
+        assert report.math_typeset, f"{report.path} has math, but MathJax typeset none of it"
+
+
+@by_page
+def test_images_load_and_have_alt_text(report: PageReport) -> None:
+    require_none(report, report.images, "image problems")
+
+
+@by_page
+def test_code_blocks_have_copy_buttons(report: PageReport) -> None:
+    require_none(report, report.copy_buttons, "copy buttons")
+
+
+@by_page
+def test_no_serious_accessibility_violations(report: PageReport) -> None:
+    require_none(report, report.accessibility, "critical or serious axe violations")
+
+
+@by_page
+def test_page_weight_is_within_bounds(report: PageReport) -> None:
+    weight = report.weight
+    assert weight.get("html", 0) > 0, f"{report.path}: the page's own HTML was not measured"
+    assert weight["total"] <= MAX_PAGE_BYTES, (
+        f"{report.path} loads {weight['total']} bytes, over {MAX_PAGE_BYTES}: {weight}"
+    )
+
+
+def test_math_files_load_only_where_there_is_math(report: PageReport) -> None:
+    """MathJax, its fonts and extensions are fetched by the pages that show math, and only by them."""
+    if report.math_typeset:
+        assert any(url.endswith("/tex-chtml.js") for url in report.math_files), report.math_files
+    else:
+        assert report.math_files == [], f"{report.path} shows no math but loads {report.math_files}"
+
+
+def test_light_and_dark_mode_switch_cleanly(report: PageReport) -> None:
+    require_none(report, report.theme_switch, "theme switch problems")
+
+
+# -- The site as a whole ---------------------------------------------------------------------------
+
+
+def search(browser: Browser, site_url: str, term: str) -> tuple[list[str], list[str]]:
+    """Search the site for ``term``; return the result pages in rank order and the problems seen."""
+    watcher = Watcher(site_url)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        watcher.attach(page)
+        page.goto(f"{site_url}search.html?q={term}", wait_until="load")
+        page.wait_for_function(
+            "(() => { const s = document.querySelector('#search-results .search-summary');"
+            " return s && /finished|did not match/.test(s.innerText); })()",
+            timeout=30000,
+        )
+        hrefs = page.eval_on_selector_all(
+            "#search-results ul.search li > a", "links => links.map(a => a.href)"
+        )
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    pages = []
+    for href in hrefs:
+        relative = urlsplit(urljoin(site_url, href)).path.removeprefix(urlsplit(site_url).path)
+        if relative not in pages:
+            pages.append(relative)
+    return pages, watcher.take()
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_search_finds_the_pages_that_teach_a_term(
+    browser: Browser, site_url: str, built_site: Path, term: str
+) -> None:
+    results, problems = search(browser, site_url, term)
+    assert not problems, f"searching {term!r}:\n  " + "\n  ".join(problems)
+    missing = [p for p in results if not (built_site / p).is_file()]
+    assert not missing, f"search for {term!r} links to pages that do not exist: {missing}"
+    for expected in SEARCH_TERMS[term]:
+        assert expected in results, (
+            f"search for {term!r} does not list {expected}; it lists {results}"
+        )
+    # The page that teaches the term is among the first results, not buried under every mention.
+    assert SEARCH_TERMS[term][0] in results[:5], (
+        f"search for {term!r} ranks {SEARCH_TERMS[term][0]} low: {results}"
+    )
+
+
+def test_copy_button_copies_the_code(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(site_url + "auto_examples/plot_01_one_hot.html", wait_until="load")
+        block = page.locator("article div.highlight-Python").first
+        code = block.locator("pre").inner_text()
+        block.hover()
+        block.locator("button.copybtn").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()
+    assert copied.strip() == code.strip(), (
+        f"the copy button copied {copied!r}, the block shows {code!r}"
+    )
+
+
+def test_gallery_index_shows_a_thumbnail_for_each_example(browser: Browser, site_url: str) -> None:
+    examples = [f"{p.stem}.html" for p in sorted((ROOT / "examples").glob("plot_*.py"))]
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site_url + "auto_examples/index.html", wait_until="load")
+        cards = page.evaluate(
+            """() => [...document.querySelectorAll('.sphx-glr-thumbcontainer')].map((card) => {
+                const img = card.querySelector('img');
+                const link = card.querySelector('a');
+                return {href: link && link.getAttribute('href'), loaded: !!img && img.complete && img.naturalWidth > 0,
+                        visible: !!img && img.getBoundingClientRect().width > 0,
+                        title: card.innerText.trim()};
+            })"""
+        )
+    finally:
+        context.close()
+    linked = [c["href"] for c in cards]
+    assert sorted(linked) == examples, (
+        f"the gallery's cards link to {linked}; the examples are {examples}"
+    )
+    for card in cards:
+        assert card["loaded"], f"the thumbnail of {card['href']} did not load: {card}"
+        assert card["visible"], f"the thumbnail of {card['href']} is not shown: {card}"
+        assert card["title"], f"the card of {card['href']} has no title"
+
+
+def screenshot(browser: Browser, url: str, path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.evaluate(WAIT_FOR_MATHJAX)
+        page.wait_for_load_state("networkidle")
+        # A window as tall as the page, so the sticky sidebars are drawn whole, not cut at 900 px.
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": 1280, "height": min(height, 16000)})
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        context.close()
+
+
+def test_screenshots_of_the_front_page_and_an_example(
+    browser: Browser, site_url: str, built_site: Path
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    examples = sorted(
+        p for p in html_pages(built_site) if re.fullmatch(r"auto_examples/plot_\w+\.html", p)
+    )
+    example = "auto_examples/plot_01_one_hot.html"
+    example = example if example in examples else examples[0]
+    shots = {"front-page.png": "index.html", "example-page.png": example}
+    for name, page in shots.items():
+        screenshot(browser, site_url + page, ARTIFACTS / name)
+        saved = (ARTIFACTS / name).read_bytes()
+        assert saved.startswith(b"\x89PNG"), f"{name} is not a PNG"
+        assert len(saved) > 10_000, f"{name} looks empty"
+
+
+def test_page_weights_are_recorded(page_reports: Callable[[str], PageReport]) -> None:
+    """Write each page's weight by kind to ``page-weights.json`` beside the screenshots."""
+    weights = {path: page_reports(path).weight for path in PAGES}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    record = ARTIFACTS / "page-weights.json"
+    record.write_text(json.dumps(weights, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    heaviest = max(weights, key=lambda path: weights[path]["total"])
+    print(f"page weights in {record}; heaviest: {heaviest} {weights[heaviest]}")
+    assert json.loads(record.read_text(encoding="utf-8")) == weights
+    assert all(w["total"] > 0 for w in weights.values())
+
+
+# -- The checks catch what they claim to ---------------------------------------------------------
+
+BROKEN_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Broken</title>
+<link rel="stylesheet" href="http://example.invalid/font.css"></head>
+<body><main><p>Raw math that was never typeset: $x^2$ and \\(y\\).</p>
+<span class="math">\\(z\\)</span>
+<img src="missing.png" alt="a missing picture"><img src="good.svg">
+<div class="highlight"><pre>print("no copy button")</pre></div>
+<script>console.error("boom from the page"); undefined_function();</script>
+</main></body></html>"""
+
+GOOD_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> None:
+    (tmp_path / "broken.html").write_text(BROKEN_PAGE, encoding="utf-8")
+    (tmp_path / "good.svg").write_text(GOOD_SVG, encoding="utf-8")
+    with serve(tmp_path) as url:
+        report = inspect_page(browser, url, "broken.html")
+    loading = "\n".join(report.loading)
+    assert "request to another host: http://example.invalid/font.css" in loading
+    assert "boom from the page" in loading
+    assert "undefined_function" in loading
+    assert "missing.png" in loading  # the 404
+    assert any("MathJax did not load" in p for p in report.math)
+    assert any("raw TeX" in p and "$x^2$" in p for p in report.math)
+    assert report.images == [
+        "image did not load: missing.png",
+        "image without alt text: good.svg",
+    ]
+    assert report.copy_buttons == ["code block without a copy button: 'print(\"no copy button\")'"]
+    assert any(p.startswith("image-alt") for p in report.accessibility), report.accessibility
+    assert report.theme_switch == ["no visible theme switch button"]
+
+
+def test_weigh_sorts_bytes_by_kind() -> None:
+    resources = [
+        {"url": "http://127.0.0.1:1/docs/page.html", "bytes": 1000},
+        {"url": "http://127.0.0.1:1/_static/mathjax/tex-chtml.js", "bytes": 300},
+        {
+            "url": "http://127.0.0.1:1/_static/mathjax/output/chtml/fonts/woff-v2/a.woff",
+            "bytes": 20,
+        },
+        {"url": "http://127.0.0.1:1/_static/theme.js?v=1", "bytes": 50},
+        {"url": "http://127.0.0.1:1/_static/font.woff2", "bytes": 7},
+        {"url": "http://127.0.0.1:1/_images/plot.png", "bytes": 4},
+    ]
+    weight = weigh(resources)
+    assert weight == {
+        "html": 1000, "css": 0, "js": 50, "fonts": 7, "images": 4, "math": 320, "other": 0,
+        "total": 1381,
+    }  # fmt: skip
