@@ -6,7 +6,7 @@ The lecture's labels and logits, the example every page and script of this site 
 the two tensors, their shapes, and the row of logits that belongs to each label.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

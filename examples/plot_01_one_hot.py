@@ -8,7 +8,7 @@ drawn as a grid, the way back to the labels, and what each function says about l
 start at 0.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

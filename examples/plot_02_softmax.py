@@ -7,7 +7,7 @@ with :func:`xentdocs.softmax` and with :func:`torch.softmax`. You will see which
 one, what ``dim=0`` does instead, and the probabilities of each example as bars.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

@@ -7,7 +7,7 @@ From the lecture's probabilities to predicted labels with :func:`torch.argmax` a
 the probabilities with each prediction marked, and what argmax does with ties and with NaN.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

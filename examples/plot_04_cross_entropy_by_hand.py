@@ -8,7 +8,7 @@ rows select one log-probability per row, and the curve of the loss :math:`-\\log
 probability :math:`p` of the true class, with the lecture's four examples on it.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

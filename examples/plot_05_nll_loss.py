@@ -8,7 +8,7 @@ and negate an entry, and what comes out when you feed them probabilities by mist
 compares the right loss with the mistaken one.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

@@ -8,7 +8,7 @@ equal ``nll_loss`` of ``log_softmax``, and that they stay finite where softmax f
 log does not. A plot follows one example's loss as its logits grow.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

@@ -8,7 +8,7 @@ per-example losses, and why ``"mean"`` is the default: the gradient of ``"sum"``
 batch size, the gradient of ``"mean"`` does not. Two plots show both.
 
 To run this script on your own machine, install PyTorch and ``xentdocs`` first
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

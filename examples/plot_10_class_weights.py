@@ -8,7 +8,7 @@ see the denominator computed by hand, a batch of one where the weight cancels, a
 averages while the weight of one class grows.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

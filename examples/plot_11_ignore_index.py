@@ -7,7 +7,7 @@ mean. You will see the lecture example with one target ignored, a batch with eve
 (``nan`` under ``mean``), a safe average, and a plot of the loss while padding is added.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

@@ -8,7 +8,7 @@ PyTorch and :func:`xentdocs.cross_entropy`, the other definition found elsewhere
 the loss of the lecture example as the smoothing grows.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

@@ -8,7 +8,7 @@ mean that divides by the number of examples even with class weights, and a mixup
 from one label to another.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

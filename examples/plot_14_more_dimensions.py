@@ -8,7 +8,7 @@ computed by PyTorch and ``xentdocs``, its per-pixel losses as an image, and what
 ``(N, H, W, C)`` input does: an error, or a silently wrong loss when the shapes happen to fit.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

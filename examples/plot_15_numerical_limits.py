@@ -8,7 +8,7 @@ a naive softmax that returns ``nan``, and a loss written as ``log(softmax)`` who
 ``nan`` where :func:`torch.nn.functional.cross_entropy` is fine.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%
@@ -80,7 +80,7 @@ print("torch.softmax:", torch.softmax(extreme, dim=0))
 # %%
 # The lecture's logits scaled by 1000 underflow instead: in most rows every exponential is ``0``,
 # and ``0 / 0`` is ``nan``. The log of a stable softmax is ``-inf`` where a probability rounds to
-# ``0``; :func:`torch.log_softmax` and :func:`xentdocs.log_softmax` stay finite.
+# ``0``; :func:`torch.nn.functional.log_softmax` and :func:`xentdocs.log_softmax` stay finite.
 labels, logits = xentdocs.lecture_example()
 big_logits = 1000 * logits
 print("naive softmax:\n", xentdocs.naive_softmax(big_logits))

@@ -8,7 +8,7 @@ formula next to what autograd computes for :func:`torch.nn.functional.cross_entr
 :func:`xentdocs.cross_entropy`, and a plot of one example's gradient as its true-class logit grows.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

@@ -13,7 +13,7 @@ and times :func:`xentdocs.one_hot` against :func:`torch.nn.functional.one_hot`.
    depend on the machine and on what else it was doing; only the ratios are worth comparing.
 
 To run this script on your own machine, install PyTorch and ``xentdocs``
-(``pip install torch==2.13.0 .`` in a checkout of this site's repository).
+(``pip install torch==2.13.0 ".[examples]"`` in a checkout of this site's repository).
 """
 
 # %%

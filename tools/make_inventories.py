@@ -29,7 +29,7 @@ FUNCTIONS = """
 torch.tensor torch.zeros torch.ones torch.full torch.eye torch.arange torch.linspace torch.empty
 torch.randn torch.rand torch.randint torch.manual_seed torch.stack torch.cat torch.where
 torch.exp torch.log torch.log1p torch.logsumexp torch.sum torch.mean torch.max torch.min
-torch.argmax torch.argmin torch.softmax torch.log_softmax torch.gather torch.allclose
+torch.argmax torch.argmin torch.softmax torch.gather torch.allclose
 torch.isclose torch.isnan torch.isfinite torch.isinf torch.equal torch.topk torch.sort
 torch.set_num_threads torch.no_grad torch.set_printoptions torch.clamp torch.movedim torch.full_like
 torch.zeros_like torch.ones_like torch.permute torch.nextafter torch.linalg.vector_norm
@@ -41,7 +41,7 @@ torch.autograd.grad torch.testing.assert_close
 
 METHODS = """
 scatter_ scatter gather view reshape long float double t sum mean exp log max argmax softmax
-log_softmax backward item tolist numpy to detach requires_grad_ clone unsqueeze squeeze
+backward item tolist numpy to detach requires_grad_ clone unsqueeze squeeze
 permute movedim transpose roll
 """.split()
 
@@ -56,6 +56,9 @@ MODULES = {
 }
 
 DTYPES = "float64 float32 float16 bfloat16 int64 int32 bool".split()
+
+# Left out on purpose: torch.log_softmax and Tensor.log_softmax work but have no page in
+# PyTorch's docs; pages link torch.nn.functional.log_softmax instead.
 
 # Names whose page is not ``generated/<name>.html``.
 SPECIAL_PAGES = {

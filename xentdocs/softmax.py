@@ -241,8 +241,7 @@ def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
     See Also
     --------
-    :func:`torch.log_softmax` : PyTorch's version; ``torch.log_softmax(logits, dim)`` agrees.
-    :func:`torch.nn.functional.log_softmax` : the same function, as ``F.log_softmax``.
+    :func:`torch.nn.functional.log_softmax` : PyTorch's version (``torch.log_softmax`` is the same).
     :func:`torch.logsumexp` : the log-sum-exp term on its own.
     :func:`xentdocs.nll_loss` : takes these log-probabilities as its input.
 
