@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
 from pathlib import Path
-
-import torch
-
-import xentdocs
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "_ext"))
 
 # Examples and pages run in this process and in kernels; one thread keeps forked workers from hanging
-# on live OpenMP threads and makes timings comparable between runs.
+# on live OpenMP threads and makes timings comparable between runs. torch reads this when the first
+# example imports it; conf.py itself imports neither torch nor xentdocs, which would add seconds to
+# a rebuild that has nothing to run.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-torch.set_num_threads(1)
 
 # -- Project -------------------------------------------------------------------------------------
 project = "xentdocs"
 author = "the xentdocs authors"
 copyright = "2026, the xentdocs authors"  # Sphinx replaces the year under SOURCE_DATE_EPOCH
-release = version = xentdocs.__version__
-TORCH_VERSION = torch.__version__
+try:
+    release = version = installed_version("xentdocs")
+except PackageNotFoundError:  # a source tree that was never installed, as xentdocs.__version__
+    release = version = "0.1.0"
+TORCH_VERSION = installed_version("torch")
 
 extensions = [
     "myst_nb",
@@ -37,11 +39,13 @@ extensions = [
     "whole_lines",
     "accessible_names",
     "reproducible_archives",
+    "package_cache",
 ]
 
 root_doc = "index"
 exclude_patterns = [
     "_build",
+    ".*",  # dot folders at the top too: .nox, .pytest_cache (a README.md is a page)
     "**/.*",
     ".ci",
     "README.md",
@@ -70,6 +74,9 @@ nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True  # ...and the log shows which cell and why
 nb_execution_timeout = 300
 nb_merge_streams = True
+
+# -- package_cache: a change in xentdocs/ reruns the pages and examples (both caches key on it) ----
+package_cache_packages = ["xentdocs"]
 
 # -- autodoc -------------------------------------------------------------------------------------
 autodoc_typehints = "description"

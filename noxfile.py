@@ -1,4 +1,7 @@
-"""Every task a contributor runs: ``nox -s docs``, ``nox -s tests``, ``nox -s lint``."""
+"""Every task a contributor runs: ``nox -s docs``, ``nox -s tests``, ``nox -s lint``.
+
+And two that are not run by default: ``nox -s serve`` and ``nox -s bench``.
+"""
 
 from __future__ import annotations
 
@@ -52,3 +55,45 @@ def lint(session: nox.Session) -> None:
     install_groups(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+# What a build writes into the source folder (sg_execution_times.rst goes through a .new file),
+# and folders no page is made from: a change there must not start a rebuild, or it never ends.
+SERVE_IGNORED = ["_build", "auto_examples", "sg_execution_times.rst*", "jupyter_execute", "tests"]
+SERVE_ARGS = [
+    *("--host", "127.0.0.1"),
+    *(arg for path in SERVE_IGNORED for arg in ("--ignore", path)),
+    *("--re-ignore", r"(__pycache__|\.ipynb_checkpoints|\.hypothesis)/|\.pyc$|\.swp$|~$"),
+]
+
+
+@nox.session(default=False, reuse_venv=True)
+def serve(session: nox.Session) -> None:
+    """Serve the book on http://127.0.0.1:8000, rebuild on every save and reload the browser.
+
+    It watches the whole repository, the pages, ``examples/`` and ``xentdocs/`` included, and
+    rebuilds with the same ``-W -n`` flags as ``nox -s docs``: a rebuild runs only what changed,
+    and a change to ``xentdocs/`` runs every page and example again. Extra arguments go to
+    sphinx-autobuild, for example ``nox -s serve -- --port 8001``.
+    """
+    install_groups(session, "docs", "serve")
+    session.run(
+        "sphinx-autobuild",
+        *SERVE_ARGS,
+        *SPHINX_ARGS,
+        *session.posargs,
+        env={"OMP_NUM_THREADS": "1"},
+    )
+
+
+@nox.session(default=False, reuse_venv=True)
+def bench(session: nox.Session) -> None:
+    """Time a cold build and the rebuilds after typical edits, on a copy; time xentdocs vs torch.
+
+    Prints each time, its ratio to the cold build, and how many pages and examples each build
+    ran; then xentdocs.cross_entropy and xentdocs.one_hot against torch.nn.functional. Extra
+    arguments go to ``tools/bench.py`` (``--only builds``, ``--only package``; others go on to
+    sphinx-build).
+    """
+    install_groups(session, "docs")
+    session.run("python", "tools/bench.py", *session.posargs)

@@ -1,0 +1,138 @@
+"""Rebuilds run what changed and nothing else, and never show output computed by old code.
+
+A small copy of the site (the worked-example page and the first gallery script, both of which show
+the tensors :func:`xentdocs.lecture_example` returns) is built once; then each test changes one
+thing in the copy, rebuilds, and reads the build log for what ran and the HTML for what it shows.
+What ran comes from the log: "Executed notebook in ... seconds" for a page (myst-nb's words, which
+``_ext/package_cache.py`` uses too) and sphinx-gallery's "successfully executed N out of M".
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sitetools import ROOT, build, copy_site, output_of
+
+PAGE = "docs/lecture/00-worked-example.md"
+EXAMPLE = "examples/plot_00_lecture_example.py"
+PAGE_HTML = "_build/html/docs/lecture/00-worked-example.html"
+EXAMPLE_HTML = "_build/html/auto_examples/plot_00_lecture_example.html"
+# The first logit of the lecture's example, as the pages print it, before and after the change.
+FIRST_LOGIT = "-0.3000"
+SHIFTED_FIRST_LOGIT = "99.7000"
+# The copy's lecture_example, changed: every logit 100 higher. Appended to xentdocs/data.py, so it
+# replaces the function before xentdocs/__init__.py imports it, whatever its body is.
+SHIFTED_LOGITS = """
+
+_unshifted_lecture_example = lecture_example
+
+
+def lecture_example() -> LectureExample:
+    '''Return the lecture's labels, and its logits plus 100.'''
+    labels, logits = _unshifted_lecture_example()
+    return LectureExample(labels=labels, logits=logits + 100)
+"""
+
+
+def pages_run(result: subprocess.CompletedProcess[str]) -> int:
+    return len(re.findall(r"Executed notebook in [\d.]+ seconds", result.stdout + result.stderr))
+
+
+def examples_run(result: subprocess.CompletedProcess[str]) -> int:
+    match = re.search(r"successfully executed (\d+) out of", result.stdout + result.stderr)
+    assert match is not None, "sphinx-gallery printed no summary:\n" + output_of(result)
+    return int(match[1])
+
+
+def rebuild(site: Path) -> subprocess.CompletedProcess[str]:
+    result = build(site)
+    assert result.returncode == 0, "the copy must build:\n" + output_of(result)
+    return result
+
+
+@contextmanager
+def changed(path: Path, change: str) -> Iterator[None]:
+    """Append ``change`` to ``path`` for the length of the block, then put the file back."""
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + change, encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = copy_site(tmp_path_factory.mktemp("cache") / "site", pages=[PAGE], examples=[EXAMPLE])
+    # The front page's table of contents needs a page past the lecture.
+    (site / "docs" / "beyond").mkdir(exist_ok=True)
+    (site / "docs" / "beyond" / "01-stand-in.md").write_text("# Stand-in\n\nA page.\n")
+    result = rebuild(site)
+    assert pages_run(result) == 2, "the clean build runs the front page and the worked example"
+    assert examples_run(result) == 1
+    return site
+
+
+def test_a_rebuild_with_nothing_changed_runs_nothing(site: Path) -> None:
+    result = rebuild(site)
+    assert (pages_run(result), examples_run(result)) == (0, 0), output_of(result)
+
+
+def test_an_edited_page_runs_alone(site: Path) -> None:
+    marker = "page edited for the cache test"
+    cell = f'\n```{{code-cell}} python\nprint("{marker}")\n```\n'
+    with changed(site / PAGE, cell):
+        result = rebuild(site)
+        assert (pages_run(result), examples_run(result)) == (1, 0), output_of(result)
+        assert marker in (site / PAGE_HTML).read_text(encoding="utf-8")
+    rebuild(site)
+
+
+def test_an_edited_example_runs_alone(site: Path) -> None:
+    marker = "example edited for the cache test"
+    with changed(site / EXAMPLE, f'\n# %%\nprint("{marker}")\n'):
+        result = rebuild(site)
+        assert (pages_run(result), examples_run(result)) == (0, 1), output_of(result)
+        assert marker in (site / EXAMPLE_HTML).read_text(encoding="utf-8")
+    rebuild(site)
+
+
+def test_a_changed_function_in_the_package_reaches_every_page_and_example(site: Path) -> None:
+    for html in (PAGE_HTML, EXAMPLE_HTML):
+        text = (site / html).read_text(encoding="utf-8")
+        assert FIRST_LOGIT in text, html
+        assert SHIFTED_FIRST_LOGIT not in text, html
+    with changed(site / "xentdocs" / "data.py", SHIFTED_LOGITS):
+        result = rebuild(site)
+        assert (pages_run(result), examples_run(result)) == (2, 1), output_of(result)
+        for html in (PAGE_HTML, EXAMPLE_HTML):
+            assert SHIFTED_FIRST_LOGIT in (site / html).read_text(encoding="utf-8"), html
+    # Back to the old code: its outputs come back, the pages' straight from the cache they left.
+    result = rebuild(site)
+    assert (pages_run(result), examples_run(result)) == (0, 1), output_of(result)
+    for html in (PAGE_HTML, EXAMPLE_HTML):
+        text = (site / html).read_text(encoding="utf-8")
+        assert FIRST_LOGIT in text, html
+        assert SHIFTED_FIRST_LOGIT not in text, html
+
+
+def test_the_package_key_follows_every_byte_of_the_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(ROOT / "_ext")
+    package_cache = importlib.import_module("package_cache")
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "__init__.py").write_text("def f():\n    return 1\n")
+    key = package_cache.package_key_of([package])
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "x.pyc").write_bytes(b"bytecode")
+    assert package_cache.package_key_of([package]) == key, "bytecode is not source"
+    (package / "__init__.py").write_text("def f():\n    return 2\n")
+    assert package_cache.package_key_of([package]) != key
