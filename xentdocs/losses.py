@@ -31,22 +31,36 @@ def _along_class_dim(weight: torch.Tensor, input: torch.Tensor) -> torch.Tensor:
     return weight.reshape(shape)
 
 
+def _log_sum_exp(logits: torch.Tensor, dim: int) -> torch.Tensor:
+    """``log(sum_k exp(z_k))`` along ``dim``, kept as a dimension of size 1.
+
+    Shifted by the largest logit, as :func:`xentdocs.log_softmax` is, so ``exp`` cannot overflow.
+    """
+    largest = logits.amax(dim=dim, keepdim=True).detach()
+    return largest + torch.log(torch.exp(logits - largest).sum(dim=dim, keepdim=True))
+
+
 def _picked_losses(
     log_probas: torch.Tensor,
     target: torch.Tensor,
     weight: torch.Tensor | None,
     ignored: torch.Tensor,
+    log_sum_exp: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Each element's ``-weight[y] * log_probas[y]`` and its weight ``weight[y]``.
 
     ``y`` is the element's target class. Ignored elements get 0 for both, so they add nothing
-    to a sum nor to the denominator of a weighted mean.
+    to a sum nor to the denominator of a weighted mean. Given ``log_sum_exp``, the first
+    argument holds logits instead, and ``log_probas[y]`` is ``logits[y] - log_sum_exp``.
     """
     dim = class_dim(log_probas)
     # An ignored target may be any number (-100 by default): point it at class 0 so the
     # lookups below stay in range; its results are replaced by 0 anyway.
     safe_target = torch.where(ignored, 0, target)
-    picked = log_probas.gather(dim, safe_target.unsqueeze(dim)).squeeze(dim)
+    picked = log_probas.gather(dim, safe_target.unsqueeze(dim))
+    if log_sum_exp is not None:
+        picked = picked - log_sum_exp
+    picked = picked.squeeze(dim)
     target_weights = torch.ones_like(picked) if weight is None else weight[safe_target]
     target_weights = torch.where(ignored, 0.0, target_weights)
     losses = torch.where(ignored, 0.0, -target_weights * picked)
@@ -309,12 +323,15 @@ def _cross_entropy_with_class_indices(
     """Cross-entropy for int64 class-index targets (see :func:`cross_entropy`)."""
     dim = class_dim(logits)
     num_classes = logits.shape[dim]
-    log_probas = log_softmax(logits, dim=dim)
+    # log p_y = z_y - log sum_k exp(z_k): the loss needs one log-probability per element, so
+    # it is computed from the logit of the true class alone, not from a whole log_softmax.
+    log_sum_exp = _log_sum_exp(logits, dim)
     ignored = target == ignore_index
-    losses, target_weights = _picked_losses(log_probas, target, weight, ignored)
+    losses, target_weights = _picked_losses(logits, target, weight, ignored, log_sum_exp)
 
     # Skipped at 0 rather than multiplied by 0: a logit of -inf would make 0 * inf = nan.
     if label_smoothing > 0:
+        log_probas = logits - log_sum_exp
         if weight is None:
             weighted_log_probas = log_probas
         else:
