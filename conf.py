@@ -104,12 +104,15 @@ sphinx_gallery_conf = {
     "backreferences_dir": "_build/backreferences",
     "remove_config_comments": True,
     "show_memory": False,
+    # Pages of per-build timings would differ on every build and say nothing about losses.
+    "write_computation_times": False,
     "matplotlib_animations": False,
     "default_thumb_file": str(ROOT / "_static" / "thumbnail.png"),
 }
 
 # -- HTML ----------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
+templates_path = ["_templates"]  # one override: the theme's script macros without fontawesome.js
 html_title = "xentdocs"
 html_static_path = ["_static"]
 html_css_files = ["xentdocs.css"]
@@ -126,5 +129,4 @@ html_theme_options = {
         f"with torch {TORCH_VERSION} and xentdocs {release}.</p>"
     ),
 }
-mathjax_path = "mathjax/tex-chtml.js"  # offline_mathjax copies MathJax into _static/mathjax
 copybutton_exclude = ".linenos, .gp, .go"

@@ -22,6 +22,7 @@ SITE_PARTS = (
     "pyproject.toml",
     "_ext",
     "_static",
+    "_templates",
     "_inventories",
     "xentdocs",
 )

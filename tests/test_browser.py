@@ -414,14 +414,18 @@ def test_page_weight_is_within_bounds(report: PageReport) -> None:
     )
 
 
+@by_page
 def test_math_files_load_only_where_there_is_math(report: PageReport) -> None:
     """MathJax, its fonts and extensions are fetched by the pages that show math, and only by them."""
     if report.math_typeset:
-        assert any(url.endswith("/tex-chtml.js") for url in report.math_files), report.math_files
+        assert any(
+            urlsplit(url).path.endswith("/mathjax/startup.js") for url in report.math_files
+        ), report.math_files
     else:
         assert report.math_files == [], f"{report.path} shows no math but loads {report.math_files}"
 
 
+@by_page
 def test_light_and_dark_mode_switch_cleanly(report: PageReport) -> None:
     require_none(report, report.theme_switch, "theme switch problems")
 
