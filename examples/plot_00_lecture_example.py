@@ -37,3 +37,6 @@ logits.gather(1, labels.view(-1, 1)).squeeze(1)
 # :func:`xentdocs.softmax` turns each row of logits into probabilities.
 torch.set_printoptions(precision=4)
 xentdocs.softmax(logits)
+
+# %%
+# The page :ref:`lecture-example` introduces this example.

@@ -89,3 +89,6 @@ ax.set_xlabel("probability of the true class")
 ax.set_ylabel("loss of one example")
 ax.legend()
 fig.tight_layout()
+
+# %%
+# The page :ref:`nll-loss` tells the same story with more explanation.

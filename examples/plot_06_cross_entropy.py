@@ -93,3 +93,6 @@ ax.set_xlabel("scale factor on the lecture's logits")
 ax.set_ylabel("loss")
 ax.legend()
 fig.tight_layout()
+
+# %%
+# The page :ref:`cross-entropy` tells the same story with more explanation.

@@ -96,3 +96,6 @@ ax.set_xlabel("batch size (copies of the lecture batch)")
 ax.set_ylabel("gradient norm")
 ax.legend()
 fig.tight_layout()
+
+# %%
+# The page :ref:`reductions` tells the same story with more explanation.

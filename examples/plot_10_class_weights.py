@@ -72,3 +72,6 @@ fig.tight_layout()
 others, class2 = labels != 2, labels == 2
 print("mean loss of classes 0 and 1:", F.cross_entropy(logits[others], labels[others]))
 print("mean loss of class 2:        ", F.cross_entropy(logits[class2], labels[class2]))
+
+# %%
+# The page :ref:`class-weights` tells the same story with more explanation.

@@ -78,3 +78,6 @@ fig.tight_layout()
 # %%
 # The two curves start at the same value, the lecture's mean loss.
 print("lecture loss:", F.cross_entropy(logits, labels))
+
+# %%
+# The page :ref:`ignore-index` tells the same story with more explanation.

@@ -90,3 +90,6 @@ ax.set_xlabel("smoothing eps")
 ax.set_ylabel("mean loss")
 ax.legend()
 fig.tight_layout()
+
+# %%
+# The page :ref:`label-smoothing` tells the same story with more explanation.

@@ -76,3 +76,6 @@ fig.tight_layout()
 # The two ends are the losses of the partner labels and of the example's own labels.
 print("partner labels:", partner_labels, f"loss {partner_loss:.4f}")
 print("own labels:    ", labels, f"loss {own_loss:.4f}")
+
+# %%
+# The page :ref:`soft-targets` tells the same story with more explanation.

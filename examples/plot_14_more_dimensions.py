@@ -79,3 +79,6 @@ print("reshape only: ", F.cross_entropy(wrong_rows, seg_labels.reshape(-1)))
 # The fix: move the classes to dimension 1.
 print("permute(0, 3, 1, 2):", F.cross_entropy(channels_last.permute(0, 3, 1, 2), seg_labels))
 print("movedim(-1, 1):     ", F.cross_entropy(channels_last.movedim(-1, 1), seg_labels))
+
+# %%
+# The page :ref:`more-dimensions` tells the same story with more explanation.

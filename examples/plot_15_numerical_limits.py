@@ -116,3 +116,6 @@ gradients([0.0, 50.0, -50.0], label=2)
 # With logits of plus and minus 100 the two-step gradient is ``nan`` even for a correct prediction
 # with a loss of 0, because the probability of class 2 is exactly ``0`` and ``log`` divides by it.
 gradients([0.0, 100.0, -100.0], label=1)
+
+# %%
+# The page :ref:`numerical-limits` tells the same story with more explanation.

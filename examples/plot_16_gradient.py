@@ -76,3 +76,6 @@ ax.set_ylabel("d loss / d logit")
 ax.set_title("Gradient of cross-entropy: softmax minus one-hot")
 ax.legend()
 fig.tight_layout()
+
+# %%
+# The page :ref:`gradient` derives the gradient step by step.

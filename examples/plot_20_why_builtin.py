@@ -90,3 +90,7 @@ print(
 # For real training, use :func:`torch.nn.functional.cross_entropy` (or
 # :class:`torch.nn.CrossEntropyLoss`): it is faster, it uses less memory, and it is the version the
 # rest of PyTorch is tested with. The ``xentdocs`` functions are for reading.
+
+# %%
+# The page :ref:`cross-entropy` explains what the built-in fuses, and the page
+# :ref:`numerical-limits` why that matters for stability.
