@@ -8,12 +8,10 @@ file back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sitetools import build, copy_site, output_of
+from sitetools import appended, build, copy_site, output_of
 
 PAGE = "docs/lecture/00-worked-example.md"
 EXAMPLE = "examples/plot_00_lecture_example.py"
@@ -29,16 +27,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-@contextmanager
-def broken(path: Path, extra: str) -> Iterator[None]:
-    original = path.read_text(encoding="utf-8")
-    path.write_text(original + extra, encoding="utf-8")
-    try:
-        yield
-    finally:
-        path.write_text(original, encoding="utf-8")
-
-
 def assert_build_fails(site: Path, *expected: str) -> None:
     result = build(site)
     output = result.stdout + result.stderr
@@ -48,33 +36,33 @@ def assert_build_fails(site: Path, *expected: str) -> None:
 
 
 def test_a_sphinx_warning_fails_the_build(site: Path) -> None:
-    with broken(site / PAGE, "\n```{no-such-directive}\n```\n"):
+    with appended(site / PAGE, "\n```{no-such-directive}\n```\n"):
         assert_build_fails(site, "no-such-directive")
 
 
 def test_a_broken_reference_fails_the_build(site: Path) -> None:
-    with broken(site / PAGE, "\nSee {ref}`no-such-label`.\n"):
+    with appended(site / PAGE, "\nSee {ref}`no-such-label`.\n"):
         assert_build_fails(site, "no-such-label")
 
 
 def test_a_broken_api_reference_fails_the_build(site: Path) -> None:
-    with broken(site / PAGE, "\nSee {func}`torch.nn.functional.no_such_loss`.\n"):
+    with appended(site / PAGE, "\nSee {func}`torch.nn.functional.no_such_loss`.\n"):
         assert_build_fails(site, "torch.nn.functional.no_such_loss")
 
 
 def test_an_exception_in_a_page_cell_fails_the_build(site: Path) -> None:
     cell = '\n```{code-cell} python\nraise RuntimeError("boom from a page cell")\n```\n'
-    with broken(site / PAGE, cell):
+    with appended(site / PAGE, cell):
         assert_build_fails(site, "boom from a page cell")
 
 
 def test_an_exception_in_an_example_fails_the_build(site: Path) -> None:
-    with broken(site / EXAMPLE, '\n# %%\nraise RuntimeError("boom from an example")\n'):
+    with appended(site / EXAMPLE, '\n# %%\nraise RuntimeError("boom from an example")\n'):
         assert_build_fails(site, "boom from an example")
 
 
 def test_a_missing_glue_key_fails_the_build(site: Path) -> None:
-    with broken(site / PAGE, "\nThe loss is {glue:text}`no_such_glue_key`.\n"):
+    with appended(site / PAGE, "\nThe loss is {glue:text}`no_such_glue_key`.\n"):
         assert_build_fails(site, "no_such_glue_key")
 
 

@@ -12,12 +12,10 @@ from __future__ import annotations
 import importlib
 import re
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sitetools import ROOT, build, copy_site, output_of
+from sitetools import ROOT, appended, build, copy_site, output_of
 
 PAGE = "docs/lecture/00-worked-example.md"
 EXAMPLE = "examples/plot_00_lecture_example.py"
@@ -56,17 +54,6 @@ def rebuild(site: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-@contextmanager
-def changed(path: Path, change: str) -> Iterator[None]:
-    """Append ``change`` to ``path`` for the length of the block, then put the file back."""
-    original = path.read_text(encoding="utf-8")
-    path.write_text(original + change, encoding="utf-8")
-    try:
-        yield
-    finally:
-        path.write_text(original, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = copy_site(tmp_path_factory.mktemp("cache") / "site", pages=[PAGE], examples=[EXAMPLE])
@@ -87,7 +74,7 @@ def test_a_rebuild_with_nothing_changed_runs_nothing(site: Path) -> None:
 def test_an_edited_page_runs_alone(site: Path) -> None:
     marker = "page edited for the cache test"
     cell = f'\n```{{code-cell}} python\nprint("{marker}")\n```\n'
-    with changed(site / PAGE, cell):
+    with appended(site / PAGE, cell):
         result = rebuild(site)
         assert (pages_run(result), examples_run(result)) == (1, 0), output_of(result)
         assert marker in (site / PAGE_HTML).read_text(encoding="utf-8")
@@ -96,7 +83,7 @@ def test_an_edited_page_runs_alone(site: Path) -> None:
 
 def test_an_edited_example_runs_alone(site: Path) -> None:
     marker = "example edited for the cache test"
-    with changed(site / EXAMPLE, f'\n# %%\nprint("{marker}")\n'):
+    with appended(site / EXAMPLE, f'\n# %%\nprint("{marker}")\n'):
         result = rebuild(site)
         assert (pages_run(result), examples_run(result)) == (0, 1), output_of(result)
         assert marker in (site / EXAMPLE_HTML).read_text(encoding="utf-8")
@@ -108,7 +95,7 @@ def test_a_changed_function_in_the_package_reaches_every_page_and_example(site: 
         text = (site / html).read_text(encoding="utf-8")
         assert FIRST_LOGIT in text, html
         assert SHIFTED_FIRST_LOGIT not in text, html
-    with changed(site / "xentdocs" / "data.py", SHIFTED_LOGITS):
+    with appended(site / "xentdocs" / "data.py", SHIFTED_LOGITS):
         result = rebuild(site)
         assert (pages_run(result), examples_run(result)) == (2, 1), output_of(result)
         for html in (PAGE_HTML, EXAMPLE_HTML):

@@ -11,7 +11,7 @@ they claim are the ones installed.
 from __future__ import annotations
 
 import ast
-import importlib
+import pkgutil
 import re
 import zlib
 from collections import defaultdict
@@ -154,20 +154,6 @@ def inventories() -> dict[str, Inventory]:
     return {key: read_inventory(INVENTORIES / f"{key}.inv", url) for key, url in BASE_URLS.items()}
 
 
-def resolve(name: str) -> object:
-    """Import a dotted name from the installed packages: the longest importable module, then attributes."""
-    parts = name.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:split]))
-        except ModuleNotFoundError:
-            continue
-        for attr in parts[split:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(name)
-
-
 # -- Tests -----------------------------------------------------------------------------------------
 
 
@@ -213,7 +199,7 @@ def undocumented(inventory: Inventory, urls: set[str] | None = None) -> list[str
             continue
         for name in names:
             try:
-                obj = resolve(name)
+                obj = pkgutil.resolve_name(name)
             except (ImportError, AttributeError) as error:
                 problems.append(f"{name}: not in the installed torch ({error})")
                 continue

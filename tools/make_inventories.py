@@ -14,7 +14,7 @@ The files land in ``_inventories/`` and are committed.
 
 from __future__ import annotations
 
-import importlib
+import pkgutil
 import shutil
 import sys
 from pathlib import Path
@@ -70,20 +70,6 @@ SPECIAL_PAGES = {
 }
 
 
-def resolve(name: str) -> object:
-    """Import ``name`` from the installed torch, or raise if it does not exist."""
-    parts = name.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:split]))
-        except ModuleNotFoundError:
-            continue
-        for attr in parts[split:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(name)
-
-
 def uri(name: str) -> str:
     return SPECIAL_PAGES.get(name, f"generated/{name}.html#{name}")
 
@@ -94,7 +80,7 @@ def torch_inventory() -> soi.Inventory:
     inv.version = torch.__version__.split("+")[0]
 
     def add(name: str, role: str, location: str) -> None:
-        resolve(name)
+        pkgutil.resolve_name(name)  # raises if torch has no such name
         inv.objects.append(
             soi.DataObjStr(
                 name=name, domain="py", role=role, priority="1", uri=location, dispname="-"
