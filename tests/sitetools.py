@@ -55,6 +55,17 @@ def copy_site(
     return dest
 
 
+def copy_small_site(dest: Path, *, page: str, example: str) -> Path:
+    """Copy one page and one example, with a one-line stand-in for the pages past the lecture.
+
+    The front page's table of contents needs a page there, and the real ones link each other.
+    """
+    site = copy_site(dest, pages=[page], examples=[example])
+    (site / "docs" / "beyond").mkdir(exist_ok=True)
+    (site / "docs" / "beyond" / "01-stand-in.md").write_text("# Stand-in\n\nA page.\n")
+    return site
+
+
 def build_env(site: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitetools import appended, build, copy_site, output_of
+from sitetools import appended, build, copy_small_site, output_of
 
 PAGE = "docs/lecture/00-worked-example.md"
 EXAMPLE = "examples/plot_00_lecture_example.py"
@@ -19,9 +19,7 @@ EXAMPLE = "examples/plot_00_lecture_example.py"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_site(tmp_path_factory.mktemp("loud") / "site", pages=[PAGE], examples=[EXAMPLE])
-    (site / "docs" / "beyond").mkdir(exist_ok=True)
-    (site / "docs" / "beyond" / "01-stand-in.md").write_text("# Stand-in\n\nA page.\n")
+    site = copy_small_site(tmp_path_factory.mktemp("loud") / "site", page=PAGE, example=EXAMPLE)
     result = build(site)
     assert result.returncode == 0, "the unbroken copy must build:\n" + output_of(result)
     return site

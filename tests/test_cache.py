@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sitetools import ROOT, appended, build, copy_site, output_of
+from sitetools import ROOT, appended, build, copy_small_site, output_of
 
 PAGE = "docs/lecture/00-worked-example.md"
 EXAMPLE = "examples/plot_00_lecture_example.py"
@@ -56,10 +56,7 @@ def rebuild(site: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_site(tmp_path_factory.mktemp("cache") / "site", pages=[PAGE], examples=[EXAMPLE])
-    # The front page's table of contents needs a page past the lecture.
-    (site / "docs" / "beyond").mkdir(exist_ok=True)
-    (site / "docs" / "beyond" / "01-stand-in.md").write_text("# Stand-in\n\nA page.\n")
+    site = copy_small_site(tmp_path_factory.mktemp("cache") / "site", page=PAGE, example=EXAMPLE)
     result = rebuild(site)
     assert pages_run(result) == 2, "the clean build runs the front page and the worked example"
     assert examples_run(result) == 1
