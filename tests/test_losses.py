@@ -60,7 +60,10 @@ def inputs(draw: st.DrawFn) -> tuple[torch.Tensor, torch.Generator]:
         shape = [batch_size, num_classes, *spatial]
     dtype = draw(st.sampled_from(FLOAT_DTYPES))
     scale = draw(st.sampled_from([1.0, 10.0, 1e4]))
-    generator = torch.Generator().manual_seed(draw(st.integers(0, 2**31 - 1)))
+    # A generator on the default device, so XENTDOCS_TEST_DEVICE=cuda can draw with it.
+    generator = torch.Generator(torch.get_default_device()).manual_seed(
+        draw(st.integers(0, 2**31 - 1))
+    )
     return torch.randn(shape, generator=generator, dtype=dtype) * scale, generator
 
 
@@ -233,7 +236,7 @@ def test_uint8_class_indices_are_accepted_like_torch() -> None:
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=["float16", "bfloat16"])
 def test_half_precision_is_close_to_torch(dtype: torch.dtype) -> None:
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator(torch.get_default_device()).manual_seed(0)
     logits = torch.randn(8, 5, generator=generator).to(dtype)
     target = torch.randint(0, 5, (8,), generator=generator)
     ours = cross_entropy(logits, target, label_smoothing=0.1)
@@ -252,7 +255,7 @@ def test_half_precision_is_close_to_torch(dtype: torch.dtype) -> None:
 def test_cross_entropy_from_probas_is_the_lectures_formula_and_agrees_with_torch(
     num_examples: int, num_classes: int, seed: int, dtype: torch.dtype
 ) -> None:
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator(torch.get_default_device()).manual_seed(seed)
     logits = torch.randn(num_examples, num_classes, generator=generator, dtype=dtype) * 3
     labels = torch.randint(0, num_classes, (num_examples,), generator=generator)
     probas = softmax(logits)

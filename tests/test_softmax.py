@@ -19,7 +19,8 @@ def logits_and_dim(draw: st.DrawFn, scale: float = 5.0) -> tuple[torch.Tensor, i
     shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=4))
     dtype = draw(st.sampled_from(FLOAT_DTYPES))
     seed = draw(st.integers(0, 2**31 - 1))
-    generator = torch.Generator().manual_seed(seed)
+    # A generator on the default device, so XENTDOCS_TEST_DEVICE=cuda can draw with it.
+    generator = torch.Generator(torch.get_default_device()).manual_seed(seed)
     logits = torch.randn(shape, generator=generator, dtype=dtype) * scale
     dim = draw(st.integers(-len(shape), len(shape) - 1))
     return logits, dim
@@ -67,7 +68,9 @@ def test_gradients_agree_with_torch(case: tuple[torch.Tensor, int], use_log: boo
     else:
         our_result, their_result = softmax(ours, dim), torch.softmax(theirs, dim)
     upstream = torch.randn(
-        logits.shape, dtype=logits.dtype, generator=torch.Generator().manual_seed(0)
+        logits.shape,
+        dtype=logits.dtype,
+        generator=torch.Generator(torch.get_default_device()).manual_seed(0),
     )
     our_result.backward(upstream)
     their_result.backward(upstream)

@@ -271,3 +271,17 @@ def _shape_difference(target: torch.Tensor, input: torch.Tensor) -> str:
     input_spatial = format_shape(input.shape[2:])
     target_spatial = format_shape(target.shape[1:])
     return f"; the spatial sizes differ: input has {input_spatial}, target has {target_spatial}"
+
+
+def check_same_device(
+    tensor: torch.Tensor, name: str, reference: torch.Tensor, reference_name: str
+) -> None:
+    """Raise ValueError unless ``tensor`` is on the device of ``reference``.
+
+    PyTorch would fail later, deep inside a kernel, with a message that names neither argument.
+    """
+    if tensor.device != reference.device:
+        raise ValueError(
+            f"{name} must be on the same device as {reference_name} ({reference.device}),"
+            f" got a tensor on {tensor.device}; move it with {name}.to({reference_name}.device)"
+        )

@@ -37,7 +37,7 @@ def one_hot(
     Returns
     -------
     torch.Tensor
-        One-hot rows of shape ``(N, C)``.
+        One-hot rows of shape ``(N, C)``, on the device of ``labels``.
 
     Raises
     ------
@@ -99,7 +99,7 @@ def one_hot(
     check_class_indices(labels, num_classes, "labels")
 
     num_examples = labels.shape[0]
-    return torch.zeros(num_examples, num_classes, dtype=dtype).scatter_(
+    return torch.zeros(num_examples, num_classes, dtype=dtype, device=labels.device).scatter_(
         1, labels.view(-1, 1).long(), 1
     )
 

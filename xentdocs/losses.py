@@ -15,6 +15,7 @@ from xentdocs._validation import (
     check_label_smoothing,
     check_loss_input,
     check_reduction,
+    check_same_device,
     check_tensor,
     check_weight,
     class_dim,
@@ -29,6 +30,16 @@ def _along_class_dim(weight: torch.Tensor, input: torch.Tensor) -> torch.Tensor:
     shape = [1] * input.dim()
     shape[class_dim(input)] = weight.shape[0]
     return weight.reshape(shape)
+
+
+def _check_on_input_device(target: torch.Tensor, weight: object, input: torch.Tensor) -> None:
+    """Raise ValueError unless ``target`` and a tensor ``weight`` are on ``input``'s device.
+
+    Runs before the range checks on ``target``, which would otherwise compare across devices.
+    """
+    check_same_device(target, "target", input, "input")
+    if isinstance(weight, torch.Tensor):
+        check_same_device(weight, "weight", input, "input")
 
 
 def _log_sum_exp(logits: torch.Tensor, dim: int) -> torch.Tensor:
@@ -131,7 +142,8 @@ def nll_loss(
     ValueError
         If ``input`` is 0-d or has no classes, ``target`` has the wrong shape (for instance
         one-hot rows) or a value outside ``0..C-1`` other than ``ignore_index``, ``weight``
-        is not of shape ``(C,)``, or ``reduction`` is unknown.
+        is not of shape ``(C,)``, ``reduction`` is unknown, or ``target`` or ``weight`` is on
+        another device than ``input``.
 
     See Also
     --------
@@ -155,6 +167,7 @@ def nll_loss(
     """
     input = check_loss_input(input, "log-probabilities, one per class")
     target = check_tensor(target, "target")
+    _check_on_input_device(target, weight, input)
     check_int(ignore_index, "ignore_index")
     check_class_index_target(target, input, ignore_index, probabilities_allowed=False)
     if weight is not None:
@@ -242,7 +255,8 @@ def cross_entropy(
         If ``input`` is 0-d or has no classes, ``target`` has the wrong shape (for instance
         integer one-hot rows) or a class index outside ``0..C-1`` other than
         ``ignore_index``, ``ignore_index`` is given with probability targets, ``weight`` is not
-        of shape ``(C,)``, ``reduction`` is unknown, or ``label_smoothing`` is outside ``[0, 1]``.
+        of shape ``(C,)``, ``reduction`` is unknown, ``label_smoothing`` is outside ``[0, 1]``,
+        or ``target`` or ``weight`` is on another device than ``input``.
 
     See Also
     --------
@@ -282,6 +296,7 @@ def cross_entropy(
     """
     input = check_loss_input(input, "logits, one per class")
     target = check_tensor(target, "target")
+    _check_on_input_device(target, weight, input)
     check_reduction(reduction)
     check_label_smoothing(label_smoothing)
     num_classes = input.shape[class_dim(input)]
@@ -325,13 +340,16 @@ def _cross_entropy_with_class_indices(
     num_classes = logits.shape[dim]
     # log p_y = z_y - log sum_k exp(z_k): the loss needs one log-probability per element, so
     # it is computed from the logit of the true class alone, not from a whole log_softmax.
-    log_sum_exp = _log_sum_exp(logits, dim)
+    # Shifted by the largest logit first, as log_softmax is: z_y - m is exact, while z_y minus
+    # (m + log sum) loses the small loss in the rounding of large logits (1e4 in float32).
+    shifted = logits - logits.amax(dim=dim, keepdim=True).detach()
+    log_sum_exp = _log_sum_exp(shifted, dim)
     ignored = target == ignore_index
-    losses, target_weights = _picked_losses(logits, target, weight, ignored, log_sum_exp)
+    losses, target_weights = _picked_losses(shifted, target, weight, ignored, log_sum_exp)
 
     # Skipped at 0 rather than multiplied by 0: a logit of -inf would make 0 * inf = nan.
     if label_smoothing > 0:
-        log_probas = logits - log_sum_exp
+        log_probas = shifted - log_sum_exp
         if weight is None:
             weighted_log_probas = log_probas
         else:
@@ -395,7 +413,8 @@ def cross_entropy_from_probas(probas: torch.Tensor, one_hot_targets: torch.Tenso
         If ``probas`` is not a floating-point tensor, or ``one_hot_targets`` is not a float or
         integer tensor.
     ValueError
-        If ``probas`` is not 2-d, or ``one_hot_targets`` has a different shape.
+        If ``probas`` is not 2-d, or ``one_hot_targets`` has a different shape or is on
+        another device.
 
     See Also
     --------
@@ -413,6 +432,7 @@ def cross_entropy_from_probas(probas: torch.Tensor, one_hot_targets: torch.Tenso
     check_floating(probas, "probas", "probabilities, one per class")
     check_exact_dims(probas, "probas", 2, "one row of probabilities per example, (N, C)")
     one_hot_targets = check_tensor(one_hot_targets, "one_hot_targets")
+    check_same_device(one_hot_targets, "one_hot_targets", probas, "probas")
     dtype = one_hot_targets.dtype
     if not (dtype.is_floating_point or is_integer_dtype(dtype)):
         raise TypeError(
