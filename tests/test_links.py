@@ -11,11 +11,12 @@ they claim are the ones installed.
 from __future__ import annotations
 
 import ast
+import inspect
 import pkgutil
 import re
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -67,8 +68,11 @@ def ids_of(document: Element) -> set[str]:
     return ids | {e.attrs["name"] for e in document.iter() if e.tag == "a" and "name" in e.attrs}
 
 
-def check_site_links(site: Path) -> tuple[list[str], list[Link]]:
-    """Check every internal link of ``site``; return the broken ones and the external links."""
+def check_site_links(site: Path, base_url: str = "") -> tuple[list[str], list[Link]]:
+    """Check every internal link of ``site``; return the broken ones and the external links.
+
+    A link to the site's own address ``base_url`` (canonical links) is an internal link.
+    """
     pages = html_pages(site)
     documents = {page: read_page(site / page) for page in pages}
     ids: dict[str, set[str]] = {}
@@ -76,7 +80,10 @@ def check_site_links(site: Path) -> tuple[list[str], list[Link]]:
     external: list[Link] = []
     for page, document in documents.items():
         for link in links_of(document, page):
-            target = urlsplit(urljoin(ORIGIN + page, link.url.strip()))
+            url = link.url.strip()
+            if base_url and url.startswith(base_url):
+                url = ORIGIN + url.removeprefix(base_url)
+            target = urlsplit(urljoin(ORIGIN + page, url))
             if target.scheme in {"mailto", "tel", "data", "javascript"}:
                 continue
             if f"{target.scheme}://{target.netloc}/" != ORIGIN:
@@ -106,6 +113,7 @@ class Inventory:
     project: str
     version: str
     names_by_url: dict[str, list[str]]
+    roles: dict[str, str] = field(default_factory=dict)
 
 
 INVENTORY_LINE = re.compile(r"(.+?)\s+(\S+)\s+(-?\d+)\s+?(\S*)\s+(.*)")
@@ -118,15 +126,17 @@ def read_inventory(path: Path, base_url: str) -> Inventory:
     project = header[1].decode().removeprefix("# Project: ")
     version = header[2].decode().removeprefix("# Version: ")
     names_by_url: dict[str, list[str]] = defaultdict(list)
+    roles: dict[str, str] = {}
     for line in zlib.decompress(header[4]).decode().splitlines():
         match = INVENTORY_LINE.fullmatch(line.rstrip())
         if not match:
             continue
-        name, _role, _priority, location, _display = match.groups()
+        name, role, _priority, location, _display = match.groups()
         if location.endswith("$"):
             location = location[:-1] + name
         names_by_url[urljoin(base_url, location)].append(name)
-    return Inventory(project, version, dict(names_by_url))
+        roles[name] = role
+    return Inventory(project, version, dict(names_by_url), roles)
 
 
 def intersphinx_base_urls() -> dict[str, str]:
@@ -158,8 +168,8 @@ def inventories() -> dict[str, Inventory]:
 
 
 @pytest.fixture(scope="module")
-def site_links(built_site: Path) -> tuple[list[str], list[Link]]:
-    return check_site_links(built_site)
+def site_links(built_site: Path, site_base_url: str) -> tuple[list[str], list[Link]]:
+    return check_site_links(built_site, site_base_url)
 
 
 def test_every_internal_link_and_anchor_resolves(site_links: tuple[list[str], list[Link]]) -> None:
@@ -238,6 +248,19 @@ def test_the_inventories_match_the_installed_packages(inventories: dict[str, Inv
     assert not problems, "torch.inv names pages PyTorch's docs do not have:\n  " + "\n  ".join(
         problems
     )
+    # A class is linked as a class ({class}`torch.no_grad`), a function as a function.
+    wrong_roles = [
+        f"{name} is listed as a {role}"
+        for name, role in torch_inventory.roles.items()
+        if role in {"py:function", "py:class"}
+        and inspect.isclass(pkgutil.resolve_name(name)) != (role == "py:class")
+    ]
+    assert not wrong_roles, "torch.inv gives names the wrong role:\n  " + "\n  ".join(wrong_roles)
+    # Links go to the docs of the pinned torch: "stable" moves on and its pages change.
+    major_minor = ".".join(torch_inventory.version.split(".")[:2])
+    assert BASE_URLS["torch"].endswith(f"/docs/{major_minor}/"), (
+        f"PyTorch links go to {BASE_URLS['torch']}, not the docs of torch {major_minor}"
+    )
     python_inventory = inventories["python"]
     assert python_inventory.project == "Python"
     url_version = re.search(r"/(\d+\.\d+)/", BASE_URLS["python"])
@@ -258,16 +281,19 @@ def test_the_link_checker_catches_broken_links_and_anchors(tmp_path: Path) -> No
         '<a href="#nowhere">broken anchor</a> <a href="sub/page.html#gone">broken anchor</a>'
         '<a href="missing.html">broken page</a> <img src="_images/missing.png" alt="x">'
         '<a href="https://example.org/">external</a> <a href="mailto:a@b.c">mail</a>'
+        '<a href="http://127.0.0.1:9/sub/page.html#there">own address</a>'
+        '<link rel="canonical" href="http://127.0.0.1:9/gone.html">'
         "</body></html>",
         encoding="utf-8",
     )
     (tmp_path / "sub" / "page.html").write_text('<p id="there">Here.</p>', encoding="utf-8")
     (tmp_path / "sub" / "index.html").write_text("<p>Index.</p>", encoding="utf-8")
-    broken, external = check_site_links(tmp_path)
+    broken, external = check_site_links(tmp_path, "http://127.0.0.1:9/")
     assert [b.split(": ", 2)[2] for b in broken] == [
         "no id 'nowhere' in index.html",
         "no id 'gone' in sub/page.html",
         "no file missing.html",
         "no file _images/missing.png",
+        "no file gone.html",
     ]
     assert [link.url for link in external] == ["https://example.org/"]

@@ -1,0 +1,488 @@
+"""A reader with nothing but the site's address can run everything it offers; the host's pages work.
+
+The session's site is built for ``http://127.0.0.1:<port>/`` and served there as a static host
+serves it (``conftest.site_host``). A reader then works in fresh virtual environments made with
+``python -m venv``, with nothing from the checkout on their path:
+
+- every notebook is downloaded over HTTP and executed with nbclient, its own ``%pip install``
+  cell first, which installs torch (pip may take it from the machine's cache), matplotlib and the
+  xentdocs wheel from the site by URL and SHA-256; each cell's output must match the page's;
+- the archive of all examples is downloaded, unpacked, its ``requirements.txt`` installed in a
+  second fresh venv, and every script run with ``python``: it must print every value its page
+  shows, in the same form, and call ``plt.show()`` where its page shows a figure.
+
+Then what a host needs: a 404 page whose styles load three folders deep, canonical links, a
+sitemap and Open Graph previews on every page; and configuration that fails loudly or degrades
+cleanly: a bad address stops the build, a build without an address tells the reader to install
+the wheel from its own folder and has no sitemap, and a repository address adds its buttons.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.parser import HeaderParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
+
+import nbformat
+import pytest
+from builtsite import ROOT, html_pages, is_timing_example, parse_html, read_page
+from readers import (
+    KERNEL,
+    Reader,
+    check,
+    compare_cells,
+    compare_script_output,
+    download_links,
+    examples_archive_link,
+    figures_shown,
+    make_reader,
+    notebook_cells,
+    page_cells,
+    show_recorder_env,
+    torch_requirement,
+)
+from sitetools import build, build_env, copy_site, output_of
+
+EXAMPLES = [p.stem for p in sorted((ROOT / "examples").glob("plot_*.py"))]
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    """GET ``url``: its status, content type and body (an error status is returned, not raised)."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get_content_type(), error.read()
+
+
+def download(url: str, dest: Path) -> Path:
+    status, _, body = fetch(url)
+    assert status == 200, f"GET {url} answered {status}"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(body)
+    return dest
+
+
+# -- A reader runs the notebooks -----------------------------------------------------------------
+
+
+@dataclass
+class NotebookRun:
+    result: subprocess.CompletedProcess[str]
+    executed: nbformat.NotebookNode | None
+
+
+@pytest.fixture(scope="module")
+def notebook_reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    """A fresh venv with a kernel and nothing else: the notebooks install what they need."""
+    reader = make_reader(tmp_path_factory.mktemp("notebook-reader"))
+    check(reader.pip("install", *KERNEL, cwd=reader.workdir), "installing a kernel")
+    reader.add_kernel()
+    return reader
+
+
+def run_notebooks(reader: Reader, urls: dict[str, str]) -> dict[str, NotebookRun]:
+    """Download each notebook over HTTP into a folder of its own and execute it.
+
+    The first runs alone: its install cell installs everything. The others then run two at a time
+    (their install cells find it installed), so no two pip runs share the venv at once.
+    """
+
+    def run(name: str) -> NotebookRun:
+        notebook = download(
+            urls[name], reader.workdir / name / Path(urlsplit(urls[name]).path).name
+        )
+        result, executed = reader.execute_notebook(notebook)
+        return NotebookRun(
+            result, nbformat.read(executed, as_version=4) if executed.exists() else None
+        )
+
+    names = sorted(urls)
+    runs = {}
+    if names:
+        runs[names[0]] = run(names[0])
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs.update(zip(names[1:], pool.map(run, names[1:]), strict=True))
+    where = reader.imported_from("xentdocs")
+    assert where.is_relative_to(reader.venv), f"the notebooks imported xentdocs from {where}"
+    return runs
+
+
+def gallery_notebook_urls(built_site: Path, site_base_url: str) -> dict[str, str]:
+    return {
+        name: urljoin(
+            site_base_url, download_links(built_site, f"auto_examples/{name}.html")["jupyter"]
+        )
+        for name in EXAMPLES
+    }
+
+
+@pytest.fixture(scope="module")
+def notebook_runs(
+    notebook_reader: Reader, built_site: Path, site_base_url: str
+) -> dict[str, NotebookRun]:
+    """Each example's notebook, downloaded over HTTP and run in the reader's venv."""
+    return run_notebooks(notebook_reader, gallery_notebook_urls(built_site, site_base_url))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_downloaded_notebook_installs_what_it_needs_and_shows_its_page(
+    notebook_runs: dict[str, NotebookRun], built_site: Path, name: str
+) -> None:
+    run = notebook_runs[name]
+    check(run.result, f"executing {name}.ipynb (downloaded over HTTP, install cell first)")
+    assert run.executed is not None
+    install, *cells = [c for c in run.executed.cells if c.cell_type == "code"]
+    assert "%pip install" in install.source, f"{name}.ipynb does not start with its install cell"
+    run.executed.cells = cells
+    computed, _, errors = notebook_cells(run.executed)
+    if errors:
+        pytest.fail(
+            f"{name}.ipynb wrote to stderr, which its page does not show:\n" + "".join(errors),
+            pytrace=False,
+        )
+    source = (ROOT / "examples" / f"{name}.py").read_text(encoding="utf-8")
+    if is_timing_example(source):
+        return
+    differences = compare_cells(page_cells(built_site / f"auto_examples/{name}.html"), computed)
+    if differences:
+        pytest.fail(
+            f"{name}: the notebook's outputs differ from the page's:\n" + "\n\n".join(differences),
+            pytrace=False,
+        )
+
+
+def test_every_other_notebook_the_site_offers_runs_as_downloaded(
+    notebook_reader: Reader,
+    notebook_runs: dict[str, NotebookRun],
+    built_site: Path,
+    site_base_url: str,
+) -> None:
+    """Notebooks besides the gallery's (the pages' exercises): each starts with the install cell
+    and runs from top to bottom as it is."""
+    offered = {
+        urljoin(site_base_url, urljoin(page, a.attrs["href"]).split("#")[0])
+        for page in html_pages(built_site)
+        for a in read_page(built_site / page).find_all("a")
+        if a.attrs.get("href", "").split("#")[0].endswith(".ipynb")
+    }
+    others = offered - set(gallery_notebook_urls(built_site, site_base_url).values())
+    runs = run_notebooks(
+        notebook_reader, {f"other-{n:02d}": url for n, url in enumerate(sorted(others))}
+    )
+    failed = []
+    for name, run in runs.items():
+        url = sorted(others)[int(name.removeprefix("other-"))]
+        if run.result.returncode != 0 or run.executed is None:
+            failed.append(f"{url}:\n{run.result.stdout[-1500:]}{run.result.stderr[-1500:]}")
+            continue
+        first = next(c for c in run.executed.cells if c.cell_type == "code")
+        if "%pip install" not in first.source:
+            failed.append(f"{url}: its first code cell is not the install cell")
+    assert not failed, "notebooks that do not run as downloaded:\n" + "\n\n".join(failed)
+
+
+# -- A reader runs the scripts from the archive of all examples -----------------------------------
+
+
+@dataclass
+class ScriptRun:
+    result: subprocess.CompletedProcess[str]
+    shown: list[int]  # figures shown by each plt.show() call
+
+
+@pytest.fixture(scope="module")
+def script_runs(
+    built_site: Path, site_base_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, ScriptRun]:
+    """Download the archive over HTTP, unpack it, ``pip install -r requirements.txt`` in a fresh
+    venv, then run every script with ``python`` in the unpacked folder, two at a time."""
+    reader = make_reader(tmp_path_factory.mktemp("script-reader"))
+    archive = download(
+        urljoin(site_base_url, examples_archive_link(built_site)), reader.workdir / "all.zip"
+    )
+    with zipfile.ZipFile(archive) as unpacked:
+        unpacked.extractall(reader.workdir)
+    (folder,) = [p for p in reader.workdir.iterdir() if p.is_dir()]
+    check(
+        reader.pip("install", "-r", "requirements.txt", cwd=folder),
+        "pip install -r requirements.txt",
+    )
+    where = reader.imported_from("xentdocs")
+    assert where.is_relative_to(reader.venv), f"the scripts import xentdocs from {where}"
+
+    recorder = reader.venv.parent / "show-recorder"
+
+    def run(name: str) -> ScriptRun:
+        log = recorder / f"{name}.log"
+        env = show_recorder_env(recorder, log)
+        result = reader.run([str(reader.python), f"{name}.py"], cwd=folder, **env)
+        return ScriptRun(result, figures_shown(log))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(EXAMPLES, pool.map(run, EXAMPLES), strict=True))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_script_from_the_archive_prints_what_its_page_shows(
+    script_runs: dict[str, ScriptRun], built_site: Path, name: str
+) -> None:
+    result = script_runs[name].result
+    check(result, f"python {name}.py")
+    shown = page_cells(built_site / f"auto_examples/{name}.html")
+    if result.stderr.strip():
+        pytest.fail(f"python {name}.py wrote to stderr:\n{result.stderr}", pytrace=False)
+    figures = sum(cell.images for cell in shown)
+    assert sum(script_runs[name].shown) == figures, (
+        f"{name}'s page shows {figures} figures; python {name}.py shows"
+        f" {script_runs[name].shown} with its plt.show() calls"
+    )
+    source = (ROOT / "examples" / f"{name}.py").read_text(encoding="utf-8")
+    if is_timing_example(source):
+        return
+    difference = compare_script_output(shown, result.stdout)
+    if difference:
+        pytest.fail(
+            f"python {name}.py does not print what its page shows: {difference}", pytrace=False
+        )
+
+
+# -- What a host needs ---------------------------------------------------------------------------
+
+
+def test_the_404_page_renders_with_its_styles_three_folders_deep(site_base_url: str) -> None:
+    missing = urljoin(site_base_url, "one/two/three/no-such-page.html")
+    status, kind, body = fetch(missing)
+    assert (status, kind) == (404, "text/html")
+    document = parse_html(body.decode("utf-8"))
+    assert "Page not found" in document.text()
+    assets = [
+        (e.attrs["href"] if e.tag == "link" else e.attrs["src"])
+        for e in document.iter()
+        if (e.tag == "link" and e.attrs.get("rel") == "stylesheet")
+        or (e.tag == "script" and e.attrs.get("src"))
+    ]
+    stylesheets = [a for a in assets if ".css" in a]
+    assert stylesheets, "the 404 page loads no stylesheet"
+    broken = []
+    for asset in assets:
+        url = urljoin(missing, asset)
+        status, kind, _ = fetch(url)
+        if status != 200:
+            broken.append(f"{asset} -> {url}: {status}")
+        elif asset in stylesheets and kind != "text/css":
+            broken.append(f"{asset} -> {url}: served as {kind}")
+    assert not broken, "from three folders deep, the 404 page loses:\n" + "\n".join(broken)
+
+
+def test_every_page_has_its_canonical_address_and_a_link_preview(
+    built_site: Path, site_base_url: str
+) -> None:
+    problems = []
+    for page in html_pages(built_site):
+        if page == "404.html":
+            continue
+        document = read_page(built_site / page)
+        canonical = [
+            e.attrs["href"] for e in document.find_all("link") if e.attrs.get("rel") == "canonical"
+        ]
+        if canonical != [site_base_url + page]:
+            problems.append(f"{page}: canonical {canonical}")
+        meta = {
+            e.attrs["property"]: e.attrs.get("content", "")
+            for e in document.find_all("meta")
+            if "property" in e.attrs
+        }
+        if meta.get("og:url") != site_base_url + page:
+            problems.append(f"{page}: og:url {meta.get('og:url')!r}")
+        if not meta.get("og:title", "").strip():
+            problems.append(f"{page}: no og:title")
+        if (
+            page not in {"genindex.html", "py-modindex.html", "search.html"}
+            and not meta.get("og:description", "").strip()
+        ):
+            problems.append(f"{page}: no og:description")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_sitemap_lists_every_page_at_the_site_address(
+    built_site: Path, site_base_url: str
+) -> None:
+    tree = ElementTree.parse(built_site / "sitemap.xml")
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = {e.text for e in tree.getroot().findall("s:url/s:loc", namespace)}
+    pages = {
+        site_base_url + p for p in html_pages(built_site) if p not in {"404.html", "search.html"}
+    }
+    assert pages - listed == set(), f"pages the sitemap lacks: {sorted(pages - listed)}"
+    assert all(url.startswith(site_base_url) for url in listed)
+
+
+# -- Configuration: with and without addresses --------------------------------------------------
+
+TINY_INDEX = """\
+# A tiny site
+
+A page to build the hosting configuration on.
+
+```{toctree}
+auto_examples/index
+```
+"""
+# A stand-in for the gallery's recipes, which link the book's pages; it ends with the install block.
+TINY_EXAMPLE = '''r"""
+A tiny example
+==============
+
+One tensor, printed.
+
+To run this script on your own machine, install what it needs first::
+
+    pip install torch==2.13.0 matplotlib xentdocs
+"""
+
+# %%
+import torch
+
+print(torch.tensor([1.0, 2.0]))
+'''
+TINY_NAME = "plot_01_tiny"
+
+
+def tiny_site(dest: Path) -> Path:
+    """The site's configuration with a one-paragraph front page and one small example."""
+    site = copy_site(dest, pages=[], examples=[])
+    (site / "docs" / "index.md").write_text(TINY_INDEX, encoding="utf-8")
+    (site / "docs" / "api.md").unlink()
+    (site / "examples" / f"{TINY_NAME}.py").write_text(TINY_EXAMPLE, encoding="utf-8")
+    return site
+
+
+def quick_build(site: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    env = build_env(site)
+    for variable in (
+        "XENTDOCS_BASEURL",
+        "READTHEDOCS_CANONICAL_URL",
+        "XENTDOCS_REPOSITORY_URL",
+        "READTHEDOCS_GIT_CLONE_URL",
+    ):
+        env.pop(variable, None)
+    env.update(variables)
+    # The configuration is what is checked here, not the examples' output: nothing runs.
+    return build(site, "-D", "plot_gallery=0", "-D", "nb_execution_mode=off", env=env)
+
+
+@pytest.mark.parametrize("bad", ["ftp://x", "127.0.0.1:8000/docs/", "https://", "https://x/?a=1"])
+def test_a_base_url_that_is_not_an_absolute_http_url_stops_the_build(
+    tmp_path: Path, bad: str
+) -> None:
+    site = copy_site(tmp_path / "site", pages=[], examples=[])
+    result = quick_build(site, XENTDOCS_BASEURL=bad)
+    assert result.returncode != 0, "the build went on with " + bad
+    message = " ".join((result.stdout + result.stderr).split())
+    assert (
+        "XENTDOCS_BASEURL must be the site's public address as an absolute http(s) URL" in message
+    )
+    assert repr(bad) in message
+
+
+def test_a_script_without_the_install_block_fails_the_build(tmp_path: Path) -> None:
+    site = tiny_site(tmp_path / "site")
+    script = site / "examples" / f"{TINY_NAME}.py"
+    script.write_text(
+        TINY_EXAMPLE.replace("    pip install torch==2.13.0 matplotlib xentdocs\n", ""),
+        encoding="utf-8",
+    )
+    result = quick_build(site)
+    assert result.returncode != 0, "the build passed a script that does not say what to install"
+    message = " ".join((result.stdout + result.stderr).split())
+    assert (
+        f"{script.name} (0 install lines) must end its docstring with the install block" in message
+    )
+
+
+def test_a_local_build_tells_the_reader_to_install_the_wheel_in_its_folder(tmp_path: Path) -> None:
+    site = tiny_site(tmp_path / "site")
+    result = quick_build(site)
+    assert result.returncode == 0, output_of(result)
+    html = site / "_build" / "html"
+    (wheel,) = (html / "_wheels").glob("xentdocs-*.whl")
+    name = TINY_NAME
+    script = (site / "docs" / "auto_examples" / f"{name}.py").read_text(encoding="utf-8")
+    command = f"pip install {torch_requirement()} matplotlib {wheel.resolve()}"
+    assert f"    {command}" in script.splitlines(), "the script does not name the built wheel"
+    notebook = nbformat.read(site / "docs" / "auto_examples" / f"{name}.ipynb", as_version=4)
+    assert f"%{command}" in notebook.cells[0].source.splitlines()
+    assert "canonical" not in (html / "index.html").read_text(encoding="utf-8")
+    assert not (html / "sitemap.xml").exists()
+    assert (html / "404.html").is_file()
+    index = read_page(html / "index.html")
+    assert any(m.attrs.get("property") == "og:title" for m in index.find_all("meta"))
+    assert not any("github.com" in a.attrs.get("href", "") for a in index.find_all("a"))
+    # The reader's command works: the wheel it names installs (no dependencies needed to check).
+    target = tmp_path / "installed"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    check(installed, "installing the local wheel")
+    assert (target / "xentdocs" / "__init__.py").is_file()
+
+
+def test_a_repository_address_adds_its_buttons_and_project_urls(tmp_path: Path) -> None:
+    site = tiny_site(tmp_path / "site")
+    repository = "https://github.com/example/xentdocs"
+    result = quick_build(
+        site,
+        XENTDOCS_BASEURL="https://example.github.io/xentdocs",
+        XENTDOCS_REPOSITORY_URL=repository,
+    )
+    assert result.returncode == 0, output_of(result)
+    html = site / "_build" / "html"
+    links = {a.attrs.get("href", "") for a in read_page(html / "index.html").find_all("a")}
+    assert repository in links
+    assert any(link.startswith(f"{repository}/issues/new?") for link in links), links
+    assert f"{repository}/edit/main/docs/index.md" in links
+    name = TINY_NAME
+    gallery_links = {
+        a.attrs.get("href", "")
+        for a in read_page(html / f"auto_examples/{name}.html").find_all("a")
+    }
+    assert f"{repository}/edit/main/examples/{name}.py" in gallery_links
+    sitemap = (html / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://example.github.io/xentdocs/index.html" in sitemap
+    # The 404 page links the site's files from the path part of its address.
+    not_found = (html / "404.html").read_text(encoding="utf-8")
+    assert 'href="/xentdocs/_static/' in not_found
+    (wheel,) = (html / "_wheels").glob("xentdocs-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata_name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = HeaderParser().parsestr(archive.read(metadata_name).decode())
+    assert set(metadata.get_all("Project-URL")) == {
+        "Documentation, https://example.github.io/xentdocs/",
+        f"Repository, {repository}",
+        f"Issues, {repository}/issues",
+        f"Changelog, {repository}/blob/main/CHANGELOG.md",
+    }
+
+
+def test_the_host_answers_a_missing_page_with_the_site_404(tmp_path: Path) -> None:
+    """The test host itself behaves as GitHub Pages does, or the 404 test would prove nothing."""
+    from builtsite import serve
+
+    (tmp_path / "404.html").write_text("<p>Page not found</p>", encoding="utf-8")
+    (tmp_path / "index.html").write_text("<p>Home</p>", encoding="utf-8")
+    with serve(tmp_path) as url:
+        assert fetch(url + "index.html")[0] == 200
+        status, _, body = fetch(url + "a/b/c/gone.html")
+    assert (status, body) == (404, b"<p>Page not found</p>")
