@@ -4,7 +4,8 @@ sphinx-gallery reruns an example when the script's MD5 changes, and myst-nb reru
 hash of its code cells changes. Neither knows that the code imports ``xentdocs``: edit a function
 there and every page that calls it keeps its old output. This extension makes a *package key*, a
 hash of the package's files (as this process imports them), of the installed versions of the
-package's dependencies (torch) and of Python's version, and ties both caches to it:
+package's dependencies (torch), of Python's version and of the other files the pages read
+(``package_cache_files``), and ties both caches to it:
 
 - the key is a config value that changes the environment, so when it changes Sphinx reads every
   document again ("The configuration has changed") and autodoc sees the new docstrings;
@@ -30,6 +31,9 @@ Configuration (``conf.py``):
 
 ``package_cache_packages``
     Import names of the packages whose code the pages and examples run, e.g. ``["xentdocs"]``.
+``package_cache_files``
+    Other files the pages read or run (a recorded JSON, a measuring script), as paths relative to
+    ``conf.py``; their bytes join the key, so a new record reaches every page that renders it.
 ``package_cache_jobs``
     How many pages run at once; ``0`` (the default) means one per CPU.
 ``package_cache_keep``
@@ -122,11 +126,14 @@ def package_key_of(roots: list[Path], pins: list[str] = ()) -> str:
     return digest.hexdigest()[:KEY_LENGTH]
 
 
-def package_key(names: list[str]) -> str:
-    """The key of the packages' code: their source files and their dependencies' versions."""
+def package_key(names: list[str], files: list[Path] = ()) -> str:
+    """The key of the packages' code (source files, dependencies' versions) and of ``files``."""
     names = sorted(names)
     pins = [pin for name in names for pin in dependency_versions(name)]
-    return package_key_of([package_dir(name) for name in names], pins)
+    for path in files:
+        if not path.is_file():
+            raise ConfigError(f"package_cache_files names {str(path)!r}, which is not a file")
+    return package_key_of([package_dir(name) for name in names] + sorted(files), pins)
 
 
 def is_installed_copy(path: Path) -> bool:
@@ -136,7 +143,8 @@ def is_installed_copy(path: Path) -> bool:
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
     names = list(config.package_cache_packages)
-    key = package_key(names)
+    files = [Path(app.confdir, path).resolve() for path in config.package_cache_files]
+    key = package_key(names, files)
     config.package_cache_key = key
     logger.info("package key %s (from %s)", key, ", ".join(names) or "no package")
 
@@ -458,6 +466,7 @@ def wait_for_pages(app: Sphinx, exception: BaseException | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("package_cache_packages", [], "env", list)
+    app.add_config_value("package_cache_files", [], "env", list)
     app.add_config_value("package_cache_key", "", "env", str)  # computed; not set in conf.py
     app.add_config_value("package_cache_jobs", 0, "", int)
     app.add_config_value("package_cache_keep", 3, "", int)
