@@ -32,11 +32,10 @@ def expected_pages(root: Path = ROOT) -> list[str]:
 
     Known from the sources alone, so tests can be parametrized by page before the site is built.
     """
-    pages = ["index.html", "genindex.html", "py-modindex.html", "search.html"]
-    pages += [
-        p.relative_to(root).with_suffix(".html").as_posix()
-        for p in sorted((root / "docs").rglob("*.md"))
-    ]
+    source = root / "docs"
+    # The 404 page is sphinx-notfound-page's, which every build makes (a host serves it).
+    pages = ["404.html", "genindex.html", "py-modindex.html", "search.html"]
+    pages += [p.relative_to(source).with_suffix(".html").as_posix() for p in source.rglob("*.md")]
     pages.append("auto_examples/index.html")
     pages += [f"auto_examples/{p.stem}.html" for p in sorted((root / "examples").glob("plot_*.py"))]
     return sorted(pages)
@@ -158,21 +157,73 @@ def article(document: Element) -> Element:
 # -- Serving a folder on 127.0.0.1 ---------------------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _HostHandler(SimpleHTTPRequestHandler):
+    """Serve files as a static host does: a missing file gets the site's ``404.html``, status 404.
+
+    GitHub Pages and Read the Docs answer an unknown address with the site's own 404 page, at the
+    address that was asked for; a plain ``http.server`` would answer with its own error page.
+    """
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class Host:
+    """A static host for ``folder`` on 127.0.0.1, bound now, serving once started.
+
+    Binding first reserves the port, so a site can be built with its final address
+    (``XENTDOCS_BASEURL``) before it is served there. ``port=0`` takes a free port.
+    """
+
+    def __init__(self, folder: Path, port: int = 0) -> None:
+        self.folder = folder
+        handler = functools.partial(_HostHandler, directory=str(folder))
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> Host:
+        self.thread.start()
+        return self
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.thread.join()
+        self.server.server_close()
 
 
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` over HTTP on 127.0.0.1 (a free port) and yield its base URL, ending in /."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    host = Host(folder).start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield host.url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        host.close()
+
+
+def baked_base_url(site: Path) -> str:
+    """The address a built site was made for (its front page's canonical link), or ""."""
+    link = next(
+        (
+            e
+            for e in read_page(site / "index.html").find_all("link")
+            if e.attrs.get("rel") == "canonical"
+        ),
+        None,
+    )
+    return link.attrs["href"].removesuffix("index.html") if link is not None else ""

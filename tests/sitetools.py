@@ -9,6 +9,7 @@ copy's package is what the pages see.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,13 +20,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SITE_PARTS = (
     "conf.py",
-    "index.md",
     "pyproject.toml",
     "_ext",
     "_static",
     "_templates",
     "_inventories",
     "xentdocs",
+    # The wheel the site publishes is built from these too (metadata, readme, project URLs).
+    "hatch_build.py",
+    "README.md",
+    # Scripts whose code pages run or whose output they read (conf.py's package_cache_files).
+    "tools",
 )
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
@@ -36,7 +41,8 @@ def copy_site(
     """Copy the site's sources to ``dest``.
 
     ``pages`` and ``examples`` are paths relative to the repository root; ``None`` copies them all.
-    The API page and the gallery header always come along, since the front page links them.
+    The front page, the API page and the gallery header always come along: the front page links
+    the other two.
     """
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
@@ -46,23 +52,55 @@ def copy_site(
         else:
             shutil.copy2(source, dest / part)
     all_pages = [p.relative_to(ROOT) for p in sorted((ROOT / "docs").rglob("*.md"))]
-    chosen_pages = all_pages if pages is None else [Path(p) for p in (*pages, "docs/api.md")]
+    always = ("docs/index.md", "docs/api.md")
+    chosen_pages = all_pages if pages is None else [Path(p) for p in (*pages, *always)]
     all_examples = [p.relative_to(ROOT) for p in sorted((ROOT / "examples").glob("plot_*.py"))]
     chosen_examples = all_examples if examples is None else [Path(e) for e in examples]
-    for relative in [*chosen_pages, *chosen_examples, Path("examples/GALLERY_HEADER.rst")]:
+    # Files the configuration reads from docs/ (the bibliography, measured facts), whichever
+    # pages come along; not what a build writes there.
+    data = [
+        p.relative_to(ROOT)
+        for p in sorted((ROOT / "docs").rglob("*"))
+        if p.is_file()
+        and p.suffix != ".md"
+        and not p.name.startswith("sg_execution_times")
+        and not {"auto_examples", "jupyter_execute", "__pycache__", ".ipynb_checkpoints"}
+        & set(p.relative_to(ROOT / "docs").parts)
+    ]
+    for relative in [*chosen_pages, *chosen_examples, *data, Path("examples/GALLERY_HEADER.rst")]:
         (dest / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / relative, dest / relative)
     return dest
 
 
-def copy_small_site(dest: Path, *, page: str, example: str) -> Path:
-    """Copy one page and one example, with a one-line stand-in for the pages past the lecture.
+# Pages a small copy keeps whole: the words and letters every page links, and the citations.
+REFERENCE_PAGES = ("docs/notation.md", "docs/glossary.md", "docs/bibliography.md")
+LABEL = re.compile(r"^\(([\w.-]+)\)=\s*$", re.MULTILINE)
 
-    The front page's table of contents needs a page there, and the real ones link each other.
+
+def copy_small_site(dest: Path, *, page: str, example: str) -> Path:
+    """Copy one page and one example; every other page and recipe becomes a stand-in.
+
+    Pages link each other (and the recipes) by label, and the front page's tables of contents list
+    them all. A stand-in keeps a page's labels, so those links resolve, and runs nothing. The
+    labels of the recipes left out go on the first stand-in.
     """
-    site = copy_site(dest, pages=[page], examples=[example])
-    (site / "docs" / "beyond").mkdir(exist_ok=True)
-    (site / "docs" / "beyond" / "01-stand-in.md").write_text("# Stand-in\n\nA page.\n")
+    site = copy_site(dest, pages=[page, *REFERENCE_PAGES], examples=[example])
+    labels_of_left_out_recipes = [
+        f"sphx_glr_auto_examples_{p.stem}.py"
+        for p in sorted((ROOT / "examples").glob("plot_*.py"))
+        if p.relative_to(ROOT).as_posix() != example
+    ]
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        target = site / source.relative_to(ROOT)
+        if target.exists():
+            continue
+        labels = LABEL.findall(source.read_text(encoding="utf-8"))
+        labels += labels_of_left_out_recipes
+        labels_of_left_out_recipes = []
+        sections = "".join(f"({label})=\n## {label}\n\nA stand-in.\n\n" for label in labels)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"# Stand-in for {source.stem}\n\n{sections}", encoding="utf-8")
     return site
 
 
@@ -77,8 +115,9 @@ def build_env(site: Path, **extra: str) -> dict[str, str]:
 def build(
     site: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``sphinx-build -W -n`` on ``site`` into ``site/_build/html``; never raises on failure."""
-    command = [sys.executable, "-m", "sphinx", "-W", "-n", "-b", "html", ".", "_build/html", *args]
+    """Run ``sphinx-build -W -n -c . docs`` in ``site`` into ``site/_build/html``; never raises."""
+    command = [sys.executable, "-m", "sphinx", "-W", "-n", "-b", "html", "-c", ".", "docs"]
+    command += ["_build/html", *args]
     return subprocess.run(
         command,
         cwd=site,

@@ -68,11 +68,12 @@ AXE_COLOUR_OPTIONS = {
     "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
 }
 
-# The page that teaches each term, and the gallery script that shows it: search must lead to both.
+# The page that teaches each term first, then the gallery recipes that show it (none for some
+# terms): search must lead to all of them.
 SEARCH_TERMS = {
-    "softmax": ("docs/lecture/02-softmax.html", "auto_examples/plot_02_softmax.html"),
-    "scatter_": ("docs/lecture/01-one-hot.html", "auto_examples/plot_01_one_hot.html"),
-    "ignore_index": ("docs/beyond/02-ignore-index.html", "auto_examples/plot_11_ignore_index.html"),
+    "softmax": ("lecture/02-softmax.html",),
+    "scatter_": ("lecture/01-one-hot.html",),
+    "ignore_index": ("beyond/05-ignore-index.html", "auto_examples/plot_02_mask_padding.html"),
 }
 
 
@@ -482,7 +483,9 @@ def test_copy_button_copies_the_code(browser: Browser, site_url: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
-        page.goto(site_url + "auto_examples/plot_01_one_hot.html", wait_until="load")
+        page.goto(
+            site_url + "auto_examples/plot_01_class_weights_from_counts.html", wait_until="load"
+        )
         block = page.locator("article div.highlight-Python").first
         code = block.locator("pre").inner_text()
         block.hover()
@@ -545,7 +548,7 @@ def test_screenshots_of_the_front_page_and_an_example(
     examples = sorted(
         p for p in html_pages(built_site) if re.fullmatch(r"auto_examples/plot_\w+\.html", p)
     )
-    example = "auto_examples/plot_01_one_hot.html"
+    example = "auto_examples/plot_01_class_weights_from_counts.html"
     example = example if example in examples else examples[0]
     shots = {"front-page.png": "index.html", "example-page.png": example}
     for name, page in shots.items():

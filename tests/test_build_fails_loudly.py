@@ -1,6 +1,6 @@
 """The build fails loudly: each kind of breakage, made in a throwaway copy, stops ``sphinx-build -W -n``.
 
-A small copy of the site (the worked-example page, the API page, the first gallery script, and a
+A small copy of the site (the worked-example page, the API page, one gallery recipe, and a
 one-line stand-in for the pages past the lecture, whose links to each other need them all) is built clean once, as the control; then each test breaks one file the way a
 contributor might, rebuilds, checks the build exits non-zero and names the problem, and puts the
 file back.
@@ -14,7 +14,7 @@ import pytest
 from sitetools import appended, build, copy_small_site, output_of
 
 PAGE = "docs/lecture/00-worked-example.md"
-EXAMPLE = "examples/plot_00_lecture_example.py"
+EXAMPLE = "examples/plot_04_check_custom_loss.py"
 
 
 @pytest.fixture(scope="module")

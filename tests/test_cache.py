@@ -1,8 +1,9 @@
 """Rebuilds run what changed and nothing else, and never show output computed by old code.
 
-A small copy of the site (the worked-example page and the first gallery script, both of which show
-the tensors :func:`xentdocs.lecture_example` returns) is built once; then each test changes one
-thing in the copy, rebuilds, and reads the build log for what ran and the HTML for what it shows.
+A small copy of the site (the worked-example page and the recipe that checks a loss against
+PyTorch, both of which print the logits :func:`xentdocs.lecture_example` returns) is built once;
+then each test changes one thing in the copy, rebuilds, and reads the build log for what ran and
+the HTML for what it shows.
 What ran comes from the log: "Executed notebook in ... seconds" for a page (myst-nb's words, which
 ``_ext/package_cache.py`` uses too) and sphinx-gallery's "successfully executed N out of M".
 """
@@ -18,9 +19,9 @@ import pytest
 from sitetools import ROOT, appended, build, copy_small_site, output_of
 
 PAGE = "docs/lecture/00-worked-example.md"
-EXAMPLE = "examples/plot_00_lecture_example.py"
-PAGE_HTML = "_build/html/docs/lecture/00-worked-example.html"
-EXAMPLE_HTML = "_build/html/auto_examples/plot_00_lecture_example.html"
+EXAMPLE = "examples/plot_04_check_custom_loss.py"
+PAGE_HTML = "_build/html/lecture/00-worked-example.html"
+EXAMPLE_HTML = "_build/html/auto_examples/plot_04_check_custom_loss.html"
 # The first logit of the lecture's example, as the pages print it, before and after the change.
 FIRST_LOGIT = "-0.3000"
 SHIFTED_FIRST_LOGIT = "99.7000"
@@ -120,3 +121,18 @@ def test_the_package_key_follows_every_byte_of_the_package(
     assert package_cache.package_key_of([package]) == key, "bytecode is not source"
     (package / "__init__.py").write_text("def f():\n    return 2\n")
     assert package_cache.package_key_of([package]) != key
+
+
+def test_the_package_key_follows_every_byte_of_the_files_the_pages_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(ROOT / "_ext")
+    package_cache = importlib.import_module("package_cache")
+    record = tmp_path / "gpu-facts.json"
+    record.write_text('{"facts": {"memory": {"recorded": false}}}\n')
+    key = package_cache.package_key([], [record])
+    assert package_cache.package_key([]) != key, "the file is part of the key"
+    record.write_text('{"facts": {"memory": {"recorded": true}}}\n')
+    assert package_cache.package_key([], [record]) != key, "a new record makes a new key"
+    with pytest.raises(package_cache.ConfigError, match="not a file"):
+        package_cache.package_key([], [tmp_path / "missing.json"])

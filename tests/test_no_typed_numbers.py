@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted([ROOT / "index.md", *(ROOT / "docs").rglob("*.md")])
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 DECIMAL = re.compile(r"(?<![\w.])[-+\u2212]?\d*\.\d+(?:[eE][-+]?\d+)?(?!\w|\.\d)")

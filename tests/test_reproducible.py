@@ -15,6 +15,7 @@ archives come from it, and no page carries the date of the day it was built.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 import zipfile
@@ -38,6 +39,7 @@ from builtsite import (
 import xentdocs
 
 PAGES = expected_pages()
+GPU_RECORD = ROOT / "docs" / "beyond" / "gpu-facts.json"
 TIMING_EXAMPLES = [
     p.stem
     for p in sorted((ROOT / "examples").glob("plot_*.py"))
@@ -192,11 +194,20 @@ def test_no_page_carries_the_build_date(built_site: Path, source_date_epoch: int
         pytest.skip("built on the day SOURCE_DATE_EPOCH names: a date would not give itself away")
     formats = ["%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%d/%m/%Y", "%m/%d/%Y"]
     stamps = {today.strftime(f) for f in formats}
+    # A recorded date is provenance, not the build's: the GPU record says when it was made.
+    recorded = json.loads(GPU_RECORD.read_text(encoding="utf-8"))["provenance"]["date"]
+
+    def carries(page: str, stamp: str) -> bool:
+        text = (built_site / page).read_text(encoding="utf-8")
+        if stamp == recorded:
+            text = text.replace(f"date: {recorded}", "").replace(f'date": "{recorded}', "")
+        return stamp in text
+
     dated = [
         f"{page}: {stamp}"
         for page in html_pages(built_site)
         for stamp in stamps
-        if stamp in (built_site / page).read_text(encoding="utf-8")
+        if carries(page, stamp)
     ]
     assert not dated, (
         "pages that carry the day they were built, not SOURCE_DATE_EPOCH:\n  " + "\n  ".join(dated)
@@ -242,3 +253,11 @@ def test_the_comparison_catches_a_changed_output_and_image(tmp_path: Path) -> No
     assert first[2] != second[2]  # same markup, different image bytes
     assert "tensor(0.1)" in first[0]
     assert "0.5" in first[1]
+
+
+def test_the_api_footer_says_its_docstring_outputs_are_typed_and_tested(built_site: Path) -> None:
+    """The API page's doctest outputs are typed, not computed by the build: its footer says so."""
+    footer = " ".join(read_page(built_site / "api.html").text().split())
+    assert "typed in the docstrings" in footer
+    assert "test suite runs every one of them" in footer
+    assert "Every number on this page was computed while the site was built" not in footer

@@ -4,7 +4,8 @@ Three ways to write the same formula, kept side by side on purpose:
 
 * :func:`lecture_softmax` is the lecture's formula, letter for letter;
 * :func:`naive_softmax` is the textbook formula along any dimension, and overflows;
-* :func:`softmax` and :func:`log_softmax` subtract the largest logit first and never overflow.
+* :func:`softmax` and :func:`log_softmax` subtract the largest logit first, so their
+  :func:`torch.exp` never overflows.
 """
 
 import torch
@@ -218,7 +219,9 @@ def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
     Taking :func:`torch.log` of probabilities loses the small ones: a probability that
     rounds to 0 has a log of ``-inf``. This formula never forms the probabilities, so it
-    stays finite for any finite logits.
+    stays finite as long as the differences ``z_j - m`` of the logits are finite; where a
+    difference overflows the dtype (logits near its largest value, of both signs), the
+    result is ``-inf`` too, as in :func:`torch.nn.functional.log_softmax`.
 
     Parameters
     ----------
@@ -262,6 +265,11 @@ def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     tensor([0., -inf])
     >>> log_softmax(torch.tensor([1000.0, 0.0]))
     tensor([    0., -1000.])
+
+    It is not finite for every finite logit: here ``z_1 - m`` overflows float32.
+
+    >>> log_softmax(torch.tensor([3e38, -3e38]))
+    tensor([0., -inf])
     """
     logits = _check_logits(logits, dim)
     # The shift cancels out of the result, so no gradient needs to flow through it.
