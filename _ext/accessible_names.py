@@ -1,4 +1,4 @@
-"""Give a name to the two things the theme and sphinx-gallery leave nameless for screen readers.
+"""Close the accessibility gaps the theme, sphinx-gallery and Sphinx leave in the pages.
 
 - pydata-sphinx-theme 0.20 wraps each sidebar entry that has children (here the gallery) in a
   ``<details>`` whose ``<summary>`` holds only a decorative chevron: axe-core reports
@@ -7,7 +7,11 @@
 - sphinx-gallery 0.22 gives each thumbnail of the gallery index an empty ``alt``. Each gets the
   title of its example, which sphinx-gallery writes as the link right after the image.
 
-The third gap, the thumbnail card's link whose text sphinx-gallery hides with ``display: none``
+- Sphinx 9 writes the citations of a bibliography in a ``<div role="list">`` whose children have the
+  role ``doc-biblioentry``, which is not a list item: axe-core reports ``aria-required-children``
+  (critical). The ``role="list"`` goes; each entry keeps its own role.
+
+The fourth gap, the thumbnail card's link whose text sphinx-gallery hides with ``display: none``
 (axe: ``link-name``), is closed in ``_static/xentdocs.css``.
 """
 
@@ -55,7 +59,19 @@ def label_sidebar_toggles(
     context["generate_toctree_html"] = labelled
 
 
+CITATION_LIST = '<div role="list" class="citation-list">'
+
+
+def unlist_citations(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
+) -> None:
+    body = context.get("body")
+    if isinstance(body, str) and CITATION_LIST in body:
+        context["body"] = body.replace(CITATION_LIST, '<div class="citation-list">')
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("html-page-context", unlist_citations)
     app.connect("doctree-resolved", name_gallery_thumbnails)
     # After pydata-sphinx-theme (priority 500) has put generate_toctree_html in the context.
     app.connect("html-page-context", label_sidebar_toggles, priority=600)
