@@ -202,15 +202,18 @@ def check_weight(weight: object, input: torch.Tensor, num_classes: int, same_dty
         )
 
 
-def check_loss_input(input: object, meaning: str) -> torch.Tensor:
-    """Check a loss's ``input``: a float tensor (C) or (N, C, d1, ..., dk) with C >= 1."""
-    input = check_tensor(input, "input")
-    check_floating(input, "input", meaning)
-    check_has_dims(input, "input", "(C) or (N, C, d1, ..., dk)")
+def check_loss_input(input: object, meaning: str, name: str = "input") -> torch.Tensor:
+    """Check a loss's ``input``: a float tensor (C) or (N, C, d1, ..., dk) with C >= 1.
+
+    ``name`` is the argument's name in the messages (the checker calls its inputs ``logits``).
+    """
+    input = check_tensor(input, name)
+    check_floating(input, name, meaning)
+    check_has_dims(input, name, "(C) or (N, C, d1, ..., dk)")
     num_classes = input.shape[class_dim(input)]
     if num_classes == 0:
         raise ValueError(
-            f"input must have at least one class along its class dimension {class_dim(input)},"
+            f"{name} must have at least one class along its class dimension {class_dim(input)},"
             f" got shape {format_shape(input.shape)}"
         )
     return input

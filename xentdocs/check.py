@@ -93,6 +93,7 @@ from xentdocs._validation import (
     check_floating,
     check_has_dims,
     check_integer,
+    check_loss_input,
     check_num_classes,
     check_reduction,
     check_same_device,
@@ -904,9 +905,7 @@ def _check_loss_inputs(
     scores: object, scores_name: str, meaning: str, labels: object, reduction: object
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Check the inputs of a loss: float scores (C) or (N, C, ...) and matching class labels."""
-    scores = check_tensor(scores, scores_name)
-    check_floating(scores, scores_name, meaning)
-    check_has_dims(scores, scores_name, "(C) or (N, C, d1, ..., dk)")
+    scores = check_loss_input(scores, meaning, name=scores_name)
     labels = check_tensor(labels, "labels")
     check_integer(labels, "labels")
     check_same_device(labels, "labels", scores, scores_name)
@@ -918,11 +917,6 @@ def _check_loss_inputs(
             f" got {format_shape(labels.shape)}"
         )
     num_classes = scores.shape[class_dim(scores)]
-    if num_classes == 0:
-        raise ValueError(
-            f"{scores_name} must have at least one class along dimension {class_dim(scores)},"
-            f" got shape {format_shape(scores.shape)}"
-        )
     check_class_indices(labels, num_classes, "labels")
     check_reduction(reduction)
     return scores, labels.long()
