@@ -30,7 +30,7 @@ from xentdocs._validation import (
     check_weight,
     format_shape,
 )
-from xentdocs.losses import _log_sum_exp, _picked_losses, _reduce
+from xentdocs.losses import _class_index_losses, _reduce
 
 # Rows per chunk. A chunk's logits take chunk_size * num_classes numbers (32 MiB at 32768
 # classes in float32), and about three chunk-sized buffers are alive at once, while the forward
@@ -209,9 +209,8 @@ class _LinearCrossEntropy(torch.autograd.Function):
 
         for rows in _chunks(num_rows, chunk_size):
             logits = _logits(input[rows], linear_weight, linear_bias)
-            log_sum_exp = _log_sum_exp(logits, dim=1)
-            losses[rows], target_weights[rows] = _chunk_losses(
-                logits, log_sum_exp, target[rows], weight, ignored[rows], label_smoothing
+            losses[rows], target_weights[rows], log_sum_exp = _class_index_losses(
+                logits, target[rows], weight, ignored[rows], label_smoothing
             )
             log_sum_exps[rows] = log_sum_exp.squeeze(1)
             # The chunk's logits are dropped here: only one number per row is kept.
@@ -286,26 +285,6 @@ def _logits(
 ) -> torch.Tensor:
     """The linear layer, ``input @ linear_weight.T + linear_bias``, for one chunk of rows."""
     return torch.nn.functional.linear(input, linear_weight, linear_bias)
-
-
-def _chunk_losses(
-    logits: torch.Tensor,
-    log_sum_exp: torch.Tensor,
-    target: torch.Tensor,
-    weight: torch.Tensor | None,
-    ignored: torch.Tensor,
-    label_smoothing: float,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each row's loss and its target's weight, from the chunk's logits (as cross_entropy)."""
-    losses, target_weights = _picked_losses(logits, target, weight, ignored, log_sum_exp)
-    # Skipped at 0 rather than multiplied by 0: a logit of -inf would make 0 * inf = nan.
-    if label_smoothing > 0:
-        num_classes = logits.shape[1]
-        log_probas = logits - log_sum_exp
-        weighted_log_probas = log_probas if weight is None else log_probas * weight
-        smoothing_losses = torch.where(ignored, 0.0, -weighted_log_probas.sum(dim=1))
-        losses = (1 - label_smoothing) * losses + (label_smoothing / num_classes) * smoothing_losses
-    return losses, target_weights
 
 
 def _chunk_grad_logits(

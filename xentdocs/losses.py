@@ -336,15 +336,34 @@ def _cross_entropy_with_class_indices(
     label_smoothing: float,
 ) -> torch.Tensor:
     """Cross-entropy for int64 class-index targets (see :func:`cross_entropy`)."""
+    ignored = target == ignore_index
+    losses, target_weights, _ = _class_index_losses(
+        logits, target, weight, ignored, label_smoothing
+    )
+    return _reduce(losses, reduction, mean_denominator=target_weights.sum())
+
+
+def _class_index_losses(
+    logits: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None,
+    ignored: torch.Tensor,
+    label_smoothing: float,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Each element's cross-entropy, its target's weight, and its logits' log-sum-exp.
+
+    Shared with :func:`xentdocs.linear_cross_entropy`, which runs it on one chunk of rows at a
+    time and keeps the log-sum-exp (one number per row) to recompute the chunk in backward.
+    """
     dim = class_dim(logits)
     num_classes = logits.shape[dim]
     # log p_y = z_y - log sum_k exp(z_k): the loss needs one log-probability per element, so
     # it is computed from the logit of the true class alone, not from a whole log_softmax.
     # Shifted by the largest logit first, as log_softmax is: z_y - m is exact, while z_y minus
     # (m + log sum) loses the small loss in the rounding of large logits (1e4 in float32).
-    shifted = logits - logits.amax(dim=dim, keepdim=True).detach()
+    largest = logits.amax(dim=dim, keepdim=True).detach()
+    shifted = logits - largest
     log_sum_exp = _log_sum_exp(shifted, dim)
-    ignored = target == ignore_index
     losses, target_weights = _picked_losses(shifted, target, weight, ignored, log_sum_exp)
 
     # Skipped at 0 rather than multiplied by 0: a logit of -inf would make 0 * inf = nan.
@@ -358,7 +377,7 @@ def _cross_entropy_with_class_indices(
         smoothing_losses = torch.where(ignored, 0.0, smoothing_losses)
         losses = (1 - label_smoothing) * losses + (label_smoothing / num_classes) * smoothing_losses
 
-    return _reduce(losses, reduction, mean_denominator=target_weights.sum())
+    return losses, target_weights, largest + log_sum_exp
 
 
 def _cross_entropy_with_probabilities(
