@@ -29,9 +29,7 @@ TEACHING_PAGES = sorted(
     for folder in ("lecture", "beyond")
     for p in (ROOT / "docs" / folder).glob("*.md")
 )
-# The cheat sheet is reference, not teaching: it has nothing to practise.
-REFERENCE_PAGES = {"beyond/14-cheat-sheet.md"}
-PRACTISED = [p for p in TEACHING_PAGES if p not in REFERENCE_PAGES]
+
 PREDICT = re.compile(r"\bpredict\b", re.IGNORECASE)
 SOLUTION = re.compile(
     r"^:{3,}\{solution-start\}.*?^:{3,}\{solution-end\}", re.MULTILINE | re.DOTALL
@@ -52,7 +50,7 @@ def solution_code(text: str) -> list[str]:
 # -- On the pages ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PRACTISED)
+@pytest.mark.parametrize("page", TEACHING_PAGES)
 def test_page_ends_with_two_to_four_exercises(page: str) -> None:
     exercises = read_exercises(source(page))
     assert exercises is not None, f"{page} has no exercises"
@@ -77,7 +75,7 @@ def test_page_ends_with_two_to_four_exercises(page: str) -> None:
     assert len(solution_code(text)) >= len(labels), f"{page}: a solution computes nothing"
 
 
-@pytest.mark.parametrize("page", PRACTISED)
+@pytest.mark.parametrize("page", TEACHING_PAGES)
 def test_solutions_are_hidden_and_executed(built_site: Path, page: str) -> None:
     html = page.removesuffix(".md") + ".html"
     document = article(read_page(built_site / html))
@@ -91,7 +89,7 @@ def test_solutions_are_hidden_and_executed(built_site: Path, page: str) -> None:
         assert outputs, f"{html}: a solution shows no computed output"
 
 
-@pytest.mark.parametrize("page", PRACTISED)
+@pytest.mark.parametrize("page", TEACHING_PAGES)
 def test_page_offers_its_exercises_without_solutions(built_site: Path, page: str) -> None:
     html = page.removesuffix(".md") + ".html"
     links = [
