@@ -16,6 +16,10 @@ package's dependencies (torch), of Python's version and of the other files the p
   every example runs again. The key they were written under is kept beside them, in
   ``auto_examples/.package_cache_key``.
 
+What sphinx-gallery generated for a script that was deleted or renamed (its page, downloads and
+images in the gallery folder) is deleted before the gallery runs: that page would be in no table of
+contents, which fails a ``-W`` build.
+
 Kernels are new processes: the folder this process imports the package from is put first on their
 ``PYTHONPATH``, so the pages run the very code that was hashed, as the in-process gallery does.
 
@@ -201,6 +205,47 @@ def on_builder_inited(app: Sphinx) -> None:
                 "package key changed: all %d examples in %s run again", removed, gallery_dir
             )
         stamp.write_text(key + "\n")
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def left_over(folder: Path, scripts: set[str]) -> list[Path]:
+    """What sphinx-gallery generated in ``folder`` for scripts that are no longer among ``scripts``.
+
+    A generated page whose script was deleted or renamed is in no table of contents, which fails
+    a ``-W`` build; its images and downloads would be published with it.
+    """
+    found = []
+    for file in sorted(folder.glob("*")):
+        stem = file.name.split(".", 1)[0]
+        if file.is_file() and stem.startswith("plot_") and stem not in scripts:
+            found.append(file)
+    for file in sorted(folder.glob("images/**/sphx_glr_*")):
+        if file.is_file() and not any(
+            file.name.startswith((f"sphx_glr_{s}_", f"sphx_glr_{s}.")) for s in scripts
+        ):
+            found.append(file)
+    return found
+
+
+def prune_removed_examples(app: Sphinx) -> None:
+    """Delete what the gallery generated for scripts that are gone, before it generates again."""
+    gallery_conf = getattr(app.config, "sphinx_gallery_conf", None)
+    if not gallery_conf:
+        return
+    pairs = zip(
+        as_list(gallery_conf["examples_dirs"]), as_list(gallery_conf["gallery_dirs"]), strict=True
+    )
+    for examples_dir, gallery_dir in pairs:
+        scripts = {p.stem for p in Path(app.srcdir, examples_dir).glob("*.py")}
+        folder = Path(app.srcdir, gallery_dir)
+        stale = left_over(folder, scripts) if folder.is_dir() else []
+        for file in stale:
+            file.unlink()
+        if stale:
+            logger.info("removed %d generated files of examples that are gone", len(stale))
 
 
 # -- run the pages that must run, side by side, while the gallery runs -------------------------
@@ -473,6 +518,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", on_config_inited)
     # Before sphinx-gallery's own builder-inited handler (priority 500) reads the MD5 files.
     app.connect("builder-inited", on_builder_inited, priority=400)
+    app.connect("builder-inited", prune_removed_examples, priority=400)
     # After the MD5 files are settled and before the gallery starts its examples.
     app.connect("builder-inited", start_pages, priority=450)
     # Before reading, and before Sphinx forks parallel readers: no thread may run across a fork.

@@ -139,3 +139,25 @@ def test_the_package_key_follows_every_byte_of_the_files_the_pages_read(
     assert package_cache.package_key([], [record]) != key, "a new record makes a new key"
     with pytest.raises(package_cache.ConfigError, match="not a file"):
         package_cache.package_key([], [tmp_path / "missing.json"])
+
+
+def test_what_a_removed_example_generated_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deleted or renamed recipe leaves its generated page behind, which fails a -W build."""
+    monkeypatch.syspath_prepend(ROOT / "_ext")
+    package_cache = importlib.import_module("package_cache")
+    gallery = tmp_path / "auto_examples"
+    kept = ["plot_1_kept.rst", "plot_1_kept.py", "images/sphx_glr_plot_1_kept_001.png", "index.rst"]
+    gone = [
+        "plot_10_gone.rst",
+        "plot_10_gone.ipynb",
+        "plot_10_gone.py.md5",
+        "images/sphx_glr_plot_10_gone_001.png",
+        "images/thumb/sphx_glr_plot_10_gone_thumb.png",
+    ]
+    for name in kept + gone:
+        (gallery / name).parent.mkdir(parents=True, exist_ok=True)
+        (gallery / name).write_text("generated")
+    found = package_cache.left_over(gallery, {"plot_1_kept"})
+    assert sorted(p.relative_to(gallery).as_posix() for p in found) == sorted(gone)
