@@ -803,6 +803,8 @@ def test_a_non_tensor_answer_says_what_was_expected() -> None:
     verdict = check.cross_entropy(None, LOGITS, LABELS)
     assert verdict.mistakes == ("not_a_tensor",)
     assert verdict.message.startswith("No answer yet")
+    assert str(verdict).startswith("… No answer yet")
+    assert not verdict
     assert "return its result" in verdict.message
 
 

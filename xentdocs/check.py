@@ -113,12 +113,17 @@ from xentdocs.softmax import softmax as reference_softmax
 __all__ = ["Verdict", "cross_entropy", "nll_loss", "one_hot", "predictions", "softmax"]
 
 
+# How the message for an answer of None starts: an exercise's cell starts as ``answer = None``.
+NO_ANSWER = "No answer yet"
+
+
 @dataclass(frozen=True, repr=False)
 class Verdict:
     """The checker's answer: is it right, and if not, what went wrong.
 
     A verdict is true when the answer is right, so ``if check.softmax(...):`` works, and it
-    prints as one line, ``✓ Correct: ...`` or ``✗ Not yet: ...``.
+    prints as one line, ``✓ Correct: ...`` or ``✗ Not yet: ...`` (``… No answer yet: ...`` for
+    ``None``, the answer an exercise's cell starts with).
 
     Attributes
     ----------
@@ -149,8 +154,11 @@ class Verdict:
         return self.ok
 
     def __repr__(self) -> str:
-        mark = "✓ Correct" if self.ok else "✗ Not yet"
-        return f"{mark}: {self.message}"
+        if self.ok:
+            return f"✓ Correct: {self.message}"
+        if self.message.startswith(NO_ANSWER):  # an exercise's cell before the learner's turn
+            return f"… {self.message}"
+        return f"✗ Not yet: {self.message}"
 
     __str__ = __repr__
 
@@ -248,7 +256,7 @@ def _as_tensor(answer: object, expected: _Expected) -> torch.Tensor | Verdict:
     if answer is None:
         # An exercise's cell starts as ``answer = None``: say there is no answer yet.
         message = (
-            f"No answer yet: your answer is None. Replace None with your code (if a function"
+            f"{NO_ANSWER}: your answer is None. Replace None with your code (if a function"
             f" of yours computed it, make it return its result). Expected"
             f" {_expected_form(expected)}."
         )
