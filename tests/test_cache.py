@@ -14,6 +14,7 @@ import importlib
 import re
 import subprocess
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sitetools import ROOT, appended, build, copy_small_site, output_of
@@ -110,11 +111,16 @@ def test_a_changed_function_in_the_package_reaches_every_page_and_example(site: 
         assert SHIFTED_FIRST_LOGIT not in text, html
 
 
-def test_the_package_key_follows_every_byte_of_the_package(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def package_cache(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The site's _ext/package_cache.py, imported as Sphinx imports it."""
     monkeypatch.syspath_prepend(ROOT / "_ext")
-    package_cache = importlib.import_module("package_cache")
+    return importlib.import_module("package_cache")
+
+
+def test_the_package_key_follows_every_byte_of_the_package(
+    tmp_path: Path, package_cache: ModuleType
+) -> None:
     package = tmp_path / "package"
     package.mkdir()
     (package / "__init__.py").write_text("def f():\n    return 1\n")
@@ -127,10 +133,8 @@ def test_the_package_key_follows_every_byte_of_the_package(
 
 
 def test_the_package_key_follows_every_byte_of_the_files_the_pages_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, package_cache: ModuleType
 ) -> None:
-    monkeypatch.syspath_prepend(ROOT / "_ext")
-    package_cache = importlib.import_module("package_cache")
     record = tmp_path / "gpu-facts.json"
     record.write_text('{"facts": {"memory": {"recorded": false}}}\n')
     key = package_cache.package_key([], [record])
@@ -142,11 +146,9 @@ def test_the_package_key_follows_every_byte_of_the_files_the_pages_read(
 
 
 def test_what_a_removed_example_generated_is_found(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, package_cache: ModuleType
 ) -> None:
     """A deleted or renamed recipe leaves its generated page behind, which fails a -W build."""
-    monkeypatch.syspath_prepend(ROOT / "_ext")
-    package_cache = importlib.import_module("package_cache")
     gallery = tmp_path / "auto_examples"
     kept = ["plot_1_kept.rst", "plot_1_kept.py", "images/sphx_glr_plot_1_kept_001.png", "index.rst"]
     gone = [
