@@ -143,7 +143,7 @@ page_footer_default = (
 page_footer_by_page = {
     # Their GPU figures come from a record made on a GPU, whose provenance the pages print.
     **dict.fromkeys(
-        ["beyond/12-at-scale", "beyond/13-on-a-gpu"],
+        ["beyond/17-at-scale", "beyond/18-on-a-gpu"],
         "<p>Every number computed on the CPU on this page was computed while the site was built, "
         "with torch {torch} and xentdocs {xentdocs}; the GPU's come from the record "
         "docs/beyond/gpu-facts.json, whose provenance the page prints.</p>",

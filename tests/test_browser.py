@@ -73,7 +73,7 @@ AXE_COLOUR_OPTIONS = {
 SEARCH_TERMS = {
     "softmax": ("lecture/02-softmax.html",),
     "scatter_": ("lecture/01-one-hot.html",),
-    "ignore_index": ("beyond/05-ignore-index.html", "auto_examples/plot_02_mask_padding.html"),
+    "ignore_index": ("beyond/08-ignore-index.html", "auto_examples/plot_02_mask_padding.html"),
 }
 
 

@@ -23,8 +23,8 @@ SCRIPT = ROOT / "tools" / "gpu_facts.py"
 RECORD = ROOT / "docs" / "beyond" / "gpu-facts.json"
 # Each page and the facts it renders.
 PAGES = {
-    "beyond/12-at-scale.html": ["memory_at_large_vocabulary"],
-    "beyond/13-on-a-gpu.html": [
+    "beyond/17-at-scale.html": ["memory_at_large_vocabulary"],
+    "beyond/18-on-a-gpu.html": [
         "out_of_range_target",
         "deterministic_algorithms",
         "autocast_bfloat16",
