@@ -110,7 +110,15 @@ from xentdocs.prediction import predict_labels
 from xentdocs.softmax import log_softmax, naive_softmax
 from xentdocs.softmax import softmax as reference_softmax
 
-__all__ = ["Verdict", "cross_entropy", "nll_loss", "one_hot", "predictions", "softmax"]
+__all__ = [
+    "Verdict",
+    "cross_entropy",
+    "nll_loss",
+    "one_hot",
+    "predictions",
+    "show",
+    "softmax",
+]
 
 
 # How the message for an answer of None starts: an exercise's cell starts as ``answer = None``.
@@ -161,6 +169,31 @@ class Verdict:
         return f"✗ Not yet: {self.message}"
 
     __str__ = __repr__
+
+
+def show(answer: object) -> None:
+    """Print an exercise's answer, or say that there is none yet.
+
+    For the exercises that ask the learner to compute and look rather than to be graded: their
+    cell starts as ``answer = None`` and ends with ``check.show(answer)``.
+
+    Parameters
+    ----------
+    answer : object
+        The learner's answer; ``None`` until they replace it with their code.
+
+    Examples
+    --------
+    >>> from xentdocs import check
+    >>> check.show(None)
+    … No answer yet: replace None with your code, then run the cell again.
+    >>> check.show(3)
+    3
+    """
+    if answer is None:
+        print(f"… {NO_ANSWER}: replace None with your code, then run the cell again.")
+    else:
+        print(answer)
 
 
 # A recognised mistake: its keys, its message (or a function of the answer that writes it), and
