@@ -12,8 +12,8 @@ import nox
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-BUILD_DIR = "_build/html"
-SPHINX_ARGS = ["-W", "-n", "-b", "html", "-c", ".", "docs", BUILD_DIR]
+SPHINX_ARGS = PYPROJECT["tool"]["xentdocs"]["sphinx-build"]
+BUILD_DIR = SPHINX_ARGS[-1]
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = False

@@ -1,8 +1,8 @@
 """Make throwaway copies of the site and build them, for tests that need a real build.
 
 A copy holds everything the build reads (configuration, package, pages, examples) and nothing it
-writes, so each copy starts clean. Builds run ``sphinx-build -W -n`` in a subprocess, exactly as
-``nox -s docs`` does, with the copy's own ``xentdocs`` first on the path so a change made to the
+writes, so each copy starts clean. Builds run ``sphinx-build`` in a subprocess, exactly as
+``nox -s docs`` does (``-j auto -W -n``), with the copy's own ``xentdocs`` first on the path so a change made to the
 copy's package is what the pages see.
 """
 
@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,9 @@ SITE_PARTS = (
     # Scripts whose code pages run or whose output they read (conf.py's package_cache_files).
     "tools",
 )
+SPHINX_BUILD = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["xentdocs"][
+    "sphinx-build"
+]
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
 
@@ -115,9 +119,11 @@ def build_env(site: Path, **extra: str) -> dict[str, str]:
 def build(
     site: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``sphinx-build -W -n -c . docs`` in ``site`` into ``site/_build/html``; never raises."""
-    command = [sys.executable, "-m", "sphinx", "-W", "-n", "-b", "html", "-c", ".", "docs"]
-    command += ["_build/html", *args]
+    """Run the project's sphinx-build command in ``site`` (into ``site/_build/html``); never raises.
+
+    The command is the one ``nox -s docs`` runs, from ``[tool.xentdocs]`` in pyproject.toml.
+    """
+    command = [sys.executable, "-m", "sphinx", *SPHINX_BUILD, *args]
     return subprocess.run(
         command,
         cwd=site,

@@ -19,6 +19,8 @@ from types import ModuleType
 import pytest
 from sitetools import ROOT, appended, build, copy_small_site, output_of
 
+pytestmark = pytest.mark.site  # each test builds a copy of the site
+
 PAGE = "docs/lecture/00-worked-example.md"
 EXAMPLE = "examples/plot_04_check_custom_loss.py"
 PAGE_HTML = "_build/html/lecture/00-worked-example.html"

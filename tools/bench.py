@@ -4,7 +4,8 @@ Run it with ``nox -s bench`` (arguments after ``--`` come here), or with the doc
 Python: ``python tools/bench.py``. Nothing is asserted; it prints each figure and each ratio.
 
 **Builds.** The repository's sources are copied to a temporary folder, and the command that
-``nox -s docs`` runs (``sphinx-build -W -n -b html . _build/html``) is timed five times:
+``nox -s docs`` runs (``sphinx-build`` with the arguments of ``[tool.xentdocs]`` in
+pyproject.toml) is timed five times:
 
 - **cold**: nothing built yet. Goal on a 2-core machine: under 90 s.
 - **no-op**: the same command again, nothing changed. Goal: within 10% of cold, runs nothing.
@@ -15,8 +16,8 @@ Python: ``python tools/bench.py``. Nothing is asserted; it prints each figure an
 - **package**: after a line is added to one function in ``xentdocs/``. Goal: every page and
   every example runs again (their caches key on the package).
 
-How many pages and examples each build executed comes from the build's own log: myst-nb's (and
-``_ext/package_cache.py``'s) "Executed notebook in ... seconds" lines, and sphinx-gallery's
+How many pages and examples each build executed comes from the build's own log: myst-nb's
+"Executed notebook in ... seconds" lines, and sphinx-gallery's
 "successfully executed N out of M". Other work on the machine slows every step; the load average
 is printed beside each one.
 
@@ -49,11 +50,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SPHINX = ["-W", "-n", "-b", "html", "-c", ".", "docs", "_build/html"]
+SPHINX = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["xentdocs"]["sphinx-build"]
 # Written by a build into the source folder; a copy must start without them.
 BUILD_OUTPUTS = ("_build", "auto_examples", "sg_execution_times.rst", "jupyter_execute")
 # What to edit: a page, a gallery script and a package module, each the first that exists.
