@@ -9,11 +9,14 @@ linear weight:
 - ``torch_chunked``: ``F.linear_cross_entropy(..., options=LinearCrossEntropyOptions())``;
 - ``xentdocs``: ``xentdocs.linear_cross_entropy(...)`` with its default ``chunk_size``.
 
-Each way is measured in two child processes of its own, so no way inherits memory another
-freed, and glibc's malloc is set the same way for every way (left to its defaults, glibc
-switches a process between handing large freed blocks back and keeping them, which moves the
-same code's time by a factor of two or more from one process to the next). Each child builds
-the inputs and runs a small warm-up first, so loading kernels does not count.
+Each way's peak memory is measured in a child process of its own, so no way inherits memory
+another freed; the four memory children run at the same time (memory does not depend on how
+busy the CPUs are). The times are measured in one more child, the ways taking turns, with
+glibc's malloc set the same way for every way (left to its defaults, glibc switches a process
+between handing large freed blocks back and keeping them, which moves the same code's time by a
+factor of two or more from one process to the next). Each child builds the inputs and runs a
+small warm-up first, so loading kernels does not count. Five processes in all: each spends a
+second or two importing torch, which is most of what measuring a small size costs.
 
 - **peak memory**: every allocation of 64 KiB or more gets its own mapping, handed back to the
   system when freed (``MALLOC_MMAP_THRESHOLD_=65536``, fixed), so the resident memory follows
@@ -23,8 +26,9 @@ the inputs and runs a small warm-up first, so loading kernels does not count.
 - **time**: malloc serves everything from its heap and never gives freed memory back
   (``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` at 4 GiB, as ``tools/bench.py``
   times the package), so after one untimed run no call pays page faults for fresh memory and
-  the times compare the computations. The child reports the fastest of ``repeats`` runs, in
-  ms (other work on the machine only ever adds time).
+  the times compare the computations. The child reports each way's fastest of ``repeats`` runs
+  per round, over ``rounds`` rounds in which the ways take turns, in ms (other work on the machine
+  only ever adds time, and taking turns spreads it over every way alike).
 
 Interface, for ``tools/bench.py`` and for a docs page that shows these figures:
 
@@ -118,71 +122,82 @@ def _memory_kb(field: str) -> int:
     raise RuntimeError(f"/proc/self/status has no {field} line")
 
 
-def measure_one(
-    name: str,
-    what: str,
-    tokens: int,
-    features: int,
-    classes: int,
-    repeats: int,
-    threads: int | None,
-) -> float:
-    """One way's peak memory above the start in MB, or its best time in ms; in a fresh process."""
-    import gc
+def _inputs(num_rows: int, features: int, num_classes: int) -> tuple:
+    import torch
 
+    generator = torch.Generator().manual_seed(0)
+    input = torch.randn(num_rows, features, generator=generator)
+    linear_weight = torch.randn(num_classes, features, generator=generator) / features**0.5
+    target = torch.randint(0, num_classes, (num_rows,), generator=generator)
+    return input.requires_grad_(), linear_weight.requires_grad_(), target
+
+
+def _forward_backward(loss_function: Callable, problem: tuple) -> None:
+    input, linear_weight, target = problem
+    input.grad = linear_weight.grad = None
+    loss_function(input, linear_weight, target).backward()
+
+
+def _set_threads(threads: int | None) -> None:
     import torch
 
     if threads is not None:
         torch.set_num_threads(threads)
+
+
+def measure_memory(name: str, tokens: int, features: int, classes: int) -> float:
+    """One way's peak memory above the start of a forward and backward pass, in MB."""
+    import gc
+
     loss_function = _loss_function(name)
-
-    def forward_backward(
-        input: torch.Tensor, linear_weight: torch.Tensor, target: torch.Tensor
-    ) -> None:
-        input.grad = linear_weight.grad = None
-        loss_function(input, linear_weight, target).backward()
-
-    def inputs(num_rows: int, num_classes: int) -> tuple:
-        generator = torch.Generator().manual_seed(0)
-        input = torch.randn(num_rows, features, generator=generator)
-        linear_weight = torch.randn(num_classes, features, generator=generator) / features**0.5
-        target = torch.randint(0, num_classes, (num_rows,), generator=generator)
-        return input.requires_grad_(), linear_weight.requires_grad_(), target
-
-    forward_backward(*inputs(64, 512))  # loads the kernels, at a size that costs no memory
-    problem = inputs(tokens, classes)
+    _forward_backward(loss_function, _inputs(64, features, 512))  # loads the kernels
+    problem = _inputs(tokens, features, classes)
     gc.collect()
+    start_kb = _memory_kb("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")
+    _forward_backward(loss_function, problem)
+    return (_memory_kb("VmHWM") - start_kb) * 1024 / 1e6
 
-    if what == "memory":
-        start_kb = _memory_kb("VmRSS")
-        Path("/proc/self/clear_refs").write_text("5")
-        forward_backward(*problem)
-        return (_memory_kb("VmHWM") - start_kb) * 1024 / 1e6
 
-    forward_backward(*problem)  # grows the heap to what a call needs
-    seconds = []
-    for _ in range(repeats):
-        begin = time.perf_counter()
-        forward_backward(*problem)
-        seconds.append(time.perf_counter() - begin)
-    return min(seconds) * 1e3
+def measure_times(
+    names: list[str], tokens: int, features: int, classes: int, repeats: int, rounds: int
+) -> dict[str, float]:
+    """Each way's best time of a forward and backward pass in ms, the ways taking turns."""
+    functions = {name: _loss_function(name) for name in names}
+    problem = _inputs(tokens, features, classes)
+    for function in functions.values():
+        _forward_backward(function, _inputs(64, features, 512))  # loads the kernels
+        _forward_backward(function, problem)  # grows the heap to what a call needs
+    best = dict.fromkeys(names, float("inf"))
+    for _ in range(rounds):
+        for name, function in functions.items():
+            for _ in range(repeats):
+                begin = time.perf_counter()
+                _forward_backward(function, problem)
+                best[name] = min(best[name], (time.perf_counter() - begin) * 1e3)
+    return best
 
 
 # -- in the parent: every way, each in its own processes -----------------------------------------
 
 
-def _run_child(name: str, what: str, sizes: list[str]) -> float:
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", name, what, *sizes]
+def _child(what: str, arguments: list[str]) -> subprocess.Popen[str]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", what, *arguments]
     env = {**os.environ, **MALLOC_SETTINGS[what]}
     # The xentdocs next to this script, whatever the caller's working folder.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _result_of(child: subprocess.Popen[str], what: str) -> str:
+    stdout, stderr = child.communicate()
+    if child.returncode != 0:
         raise RuntimeError(
-            f"measuring the {what} of {name} failed (exit {result.returncode}):\n"
-            f"{result.stderr[-3000:]}"
+            f"measuring the {what} failed (exit {child.returncode}):\n{stderr[-3000:]}"
         )
-    return float(result.stdout)
+    return stdout
 
 
 def measure(
@@ -206,18 +221,17 @@ def measure(
     from xentdocs.linear import DEFAULT_CHUNK_SIZE
 
     sizes = ["--tokens", str(tokens), "--features", str(features), "--classes", str(classes)]
-    sizes += ["--repeats", str(repeats)]
+    sizes += ["--repeats", str(repeats), "--rounds", str(rounds)]
     if threads is not None:
         sizes += ["--threads", str(threads)]
     load_before = os.getloadavg()[0]
+    memory = {name: _child("memory", [*sizes, "--way", name]) for name in VARIANTS}
+    peaks = {name: float(_result_of(child, f"memory of {name}")) for name, child in memory.items()}
+    times = json.loads(_result_of(_child("time", sizes), "times"))
     results = [
-        {"name": name, "label": label, "peak_mb": _run_child(name, "memory", sizes)}
+        {"name": name, "label": label, "peak_mb": peaks[name], "ms": times[name]}
         for name, label in VARIANTS.items()
     ]
-    for _ in range(rounds):
-        for result in results:
-            ms = _run_child(result["name"], "time", sizes)
-            result["ms"] = min(ms, result.get("ms", ms))
     load_after = os.getloadavg()[0]
     baseline = next(result for result in results if result["name"] == BASELINE)
     for result in results:
@@ -282,16 +296,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--features", type=int, default=256)
     parser.add_argument("--classes", type=int, default=32768)
     parser.add_argument("--repeats", type=int, default=2, help="timed runs in each time child")
-    parser.add_argument("--rounds", type=int, default=1, help="time children of each way")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of turns in timing")
     parser.add_argument("--threads", type=int, default=None, help="default: torch's own")
-    parser.add_argument("--child", nargs=2, metavar=("WAY", "WHAT"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=list(MALLOC_SETTINGS), help=argparse.SUPPRESS)
+    parser.add_argument("--way", choices=list(VARIANTS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    sizes = (args.tokens, args.features, args.classes, args.repeats, args.threads)
+    sizes = (args.tokens, args.features, args.classes)
     if args.child:
-        name, what = args.child
-        print(measure_one(name, what, *sizes))
+        _set_threads(args.threads)
+        if args.child == "memory":
+            print(measure_memory(args.way, *sizes))
+        else:
+            print(json.dumps(measure_times(list(VARIANTS), *sizes, args.repeats, args.rounds)))
         return
-    measured = measure(*sizes, rounds=args.rounds)
+    measured = measure(*sizes, args.repeats, args.threads, args.rounds)
     print(json.dumps(measured, indent=2) if args.json else format_table(measured))
     if args.strict and not measured["goal"]["met"]:
         raise SystemExit(1)
