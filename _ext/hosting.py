@@ -4,33 +4,37 @@ A reader who downloads a gallery script or notebook needs ``xentdocs``, which is
 index. So the build makes the package's wheel itself (hatchling, offline, dated
 ``SOURCE_DATE_EPOCH``) and publishes it inside the site at ``_wheels/<wheel name>``, with its
 SHA-256 beside it in ``_wheels/<wheel name>.sha256`` (the ``sha256sum`` format). Then every place
-that tells a reader what to install says exactly the same command:
+that tells a reader what to install says exactly the same command,
+``pip install torch==2.13.0 matplotlib "xentdocs @ <base URL>_wheels/<wheel>#sha256=<hex>"``
+when the site's address is known, or with the absolute path of the wheel in the build folder
+when it is not (a local build):
 
-- each gallery script's docstring (and so its page, its ``.py`` and its notebook) and the gallery
-  header end with ``pip install torch==<version> matplotlib xentdocs``; the build rewrites that
-  line in a staged copy of ``examples/`` (which sphinx-gallery then reads) into the exact command:
-  ``pip install torch==2.13.0 matplotlib "xentdocs @ <base URL>_wheels/<wheel>#sha256=<hex>"``
-  when the site's address is known, or the absolute path of the wheel in the build folder when
-  it is not (a local build);
+- each script in ``examples/`` (and the gallery header) ends its docstring with an install block
+  that is true where it stands, in a clone of the repository::
+
+      To run it on your own machine, from a clone of the repository, install what it needs first::
+
+          pip install torch==2.13.0 -e ".[examples]"
+
+  Every copy the site publishes says the site's command instead: the gallery pages (rewritten as
+  Sphinx reads them, through the ``source-read`` event), and the downloaded scripts, notebooks and
+  per-example zips (rewritten in the built site, after Sphinx has written it). A script without
+  that block is a build warning, so an error under ``-W``;
 - each downloaded notebook starts with the same command as a ``%pip install`` cell
   (``install_cell_source(app)`` gives its text to any extension that writes notebooks);
-- the gallery offers one archive of every example that runs without the site:
-  ``xentdocs-examples/`` with the scripts, the notebooks, the wheel and a ``requirements.txt``.
+- the gallery offers one archive of every example that runs without the site,
+  ``_downloads/xentdocs_examples.zip``: ``xentdocs-examples/`` with the scripts, the notebooks,
+  the wheel and a ``requirements.txt``.
 
-The site's address (``html_baseurl``) and the repository come from the environment, read by
-``hatch_build.py`` (``XENTDOCS_BASEURL``, or ``READTHEDOCS_CANONICAL_URL`` on Read the Docs;
-``XENTDOCS_REPOSITORY_URL``), so the package's metadata names the same addresses. A value that is
-not an absolute http(s) URL stops the build with a message that says so. With an address the
-extension also loads sphinx-sitemap (it needs one); it always loads sphinx-notfound-page (a 404
-page whose links work at any depth) and sphinxext-opengraph (link previews). With a repository it
-turns on the theme's repository, issue and "edit this page" buttons.
+The site's address and the repository are set in ``conf.py`` (from ``hatch_build.py``, which the
+package's metadata reads too); this extension only reads ``html_baseurl``. It also adds Open
+Graph tags to the pages Sphinx writes without a source (index, search).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import os
+import json
 import re
 import shutil
 import subprocess
@@ -41,54 +45,30 @@ from dataclasses import dataclass
 from html import escape
 from importlib.metadata import version as installed_version
 from pathlib import Path
-from types import ModuleType
 
-from reproducible_archives import archive_date
+from reproducible_archives import archive_date, rewrite
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError, ExtensionError
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 WHEEL_FOLDER = "_wheels"  # where the wheel is published, relative to the site's root
-ARCHIVE_NAME = "xentdocs_examples.zip"  # the gallery's archive of every example
+ARCHIVE = "_downloads/xentdocs_examples.zip"  # the gallery's archive of every example
 ARCHIVE_FOLDER = "xentdocs-examples"  # the one folder the archive unpacks into
-# The line every gallery docstring and the gallery header end with, rewritten at build time.
-INSTALL_LINE = re.compile(
-    r"^(?P<indent>[ \t]+)pip install torch==\S+ matplotlib xentdocs[ \t]*$", re.MULTILINE
+STAGING = "hosting"  # under the doctree folder: the wheel, before it is published
+# The install block of a script in examples/ (and of the gallery header), as it reads in the
+# repository, and as every published copy reads.
+SOURCE_BLOCK = re.compile(
+    r"^(?P<lead>[^\n]*?), from a clone of the repository, install what (?P<rest>[^\n]*?)::\n"
+    r"\n(?P<indent>[ \t]+)pip install torch==\S+ -e \"\.\[examples\]\"[ \t]*$",
+    re.MULTILINE,
 )
-STAGED_FOLDER = "hosting"  # under the doctree folder: the staged examples and the wheel
 
 
-def _load_addresses(confdir: Path) -> ModuleType:
-    """``hatch_build.py`` beside conf.py: the one reader of the address variables."""
-    path = confdir / "hatch_build.py"
-    spec = importlib.util.spec_from_file_location("_xentdocs_addresses", path)
-    if spec is None or spec.loader is None:
-        raise ConfigError(f"hosting: cannot read {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@dataclass(frozen=True)
-class Addresses:
-    base_url: str  # ends in "/", or "" for a local build
-    repository_url: str  # no trailing "/", or ""
-    branch: str
-
-
-def read_addresses(confdir: Path, environ: dict[str, str] | None = None) -> Addresses:
-    """The configured addresses; a ConfigError that says what is wrong for a bad one."""
-    module = _load_addresses(confdir)
-    env = dict(os.environ if environ is None else environ)
-    try:
-        return Addresses(
-            module.base_url(env), module.repository_url(env), module.repository_branch(env)
-        )
-    except module.AddressError as error:
-        raise ConfigError(str(error)) from None
+def published_block(match: re.Match[str], command: str) -> str:
+    return f"{match['lead']}, install what {match['rest']}::\n\n{match['indent']}{command}"
 
 
 @dataclass(frozen=True)
@@ -123,24 +103,27 @@ class Install:
         )
 
 
+def install_of(app: Sphinx) -> Install:
+    install: Install | None = getattr(app, "xentdocs_install", None)
+    if install is None:
+        raise ExtensionError("hosting: the install command was asked for before config-inited")
+    return install
+
+
 def install_cell_source(app: Sphinx) -> str:
     """The first cell of every notebook the site offers: a ``%pip install`` of what it needs.
 
-    Valid from ``config-inited`` on (this extension's handler runs at priority 5).
+    Valid from ``config-inited`` on.
     """
-    install: Install | None = getattr(app, "xentdocs_install", None)
-    if install is None:
-        raise ExtensionError("hosting: install_cell_source() asked before config-inited")
-    return install.notebook_cell
+    return install_of(app).notebook_cell
 
 
 def install_command(app: Sphinx) -> str:
     """The shell command a reader runs to install what the examples need."""
-    install_cell_source(app)  # the same check
-    return app.xentdocs_install.command  # type: ignore[attr-defined]
+    return install_of(app).command
 
 
-# -- Building the wheel --------------------------------------------------------------------------
+# -- config-inited: the wheel and the command ----------------------------------------------------
 
 
 def build_wheel(package_root: Path, dest: Path) -> Path:
@@ -171,121 +154,121 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# -- Staging the examples with the exact install command -----------------------------------------
+def make_install(app: Sphinx, config: Config) -> None:
+    wheel_file = build_wheel(Path(app.confdir), Path(app.doctreedir) / STAGING)
+    if config.html_baseurl:
+        url = f"{config.html_baseurl}{WHEEL_FOLDER}/{wheel_file.name}"
+    else:
+        url = str(Path(app.outdir).resolve() / WHEEL_FOLDER / wheel_file.name)
+    torch = "torch==" + installed_version("torch").split("+")[0]
+    install = Install(torch, Wheel(wheel_file, sha256_of(wheel_file), url))
+    app.xentdocs_install = install  # type: ignore[attr-defined]
+    # Part of the environment: a new command (a new wheel or address) makes Sphinx read the
+    # gallery pages again, so none keeps the old one.
+    config.hosting_install_command = install.command
+
+
+# -- the gallery's pages, as Sphinx reads them ---------------------------------------------------
+
+
+def gallery_folders(app: Sphinx) -> list[str]:
+    """The gallery folders as document names, relative to the source folder."""
+    gallery_conf = getattr(app.config, "sphinx_gallery_conf", None) or {}
+    folders = gallery_conf.get("gallery_dirs", [])
+    folders = [folders] if isinstance(folders, str) else list(folders)
+    return [Path(app.srcdir, folder).relative_to(app.srcdir).as_posix() for folder in folders]
+
+
+def publish_install_block(text: str, command: str) -> tuple[str, int]:
+    """``text`` with its install block saying ``command``; and how many blocks it had."""
+    return SOURCE_BLOCK.subn(lambda match: published_block(match, command), text)
+
+
+def rewrite_gallery_page(app: Sphinx, docname: str, source: list[str]) -> None:
+    if not any(docname.startswith(f"{folder}/") for folder in gallery_folders(app)):
+        return
+    text, count = publish_install_block(source[0], install_command(app))
+    if count != 1 and Path(docname).name.startswith(("plot_", "index")):
+        logger.warning(
+            "hosting: a recipe (and the gallery header) must end its docstring with the install"
+            " block, whose last lines are exactly 'To run it on your own machine, from a clone of"
+            " the repository, install what it needs first::' and the indented command"
+            " 'pip install torch==<version> -e \".[examples]\"'; found %d such blocks",
+            count,
+            location=docname,
+            type="hosting",
+            subtype="install",
+        )
+    source[0] = text
+
+
+# -- build-finished: publish the wheel, the downloads, the archive -------------------------------
+
+
+def publish_wheel(app: Sphinx, install: Install) -> None:
+    folder = Path(app.outdir) / WHEEL_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if old.name not in {install.wheel.path.name, install.wheel.path.name + ".sha256"}:
+            old.unlink()
+    write_if_changed(folder / install.wheel.path.name, install.wheel.path.read_bytes())
+    write_if_changed(
+        folder / (install.wheel.path.name + ".sha256"),
+        f"{install.wheel.sha256}  {install.wheel.path.name}\n".encode(),
+    )
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
-    """Write only a change, so sphinx-gallery and Sphinx see unchanged files as unchanged."""
     if not path.is_file() or path.read_bytes() != data:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
 
-def rewrite_install_line(text: str, command: str) -> tuple[str, int]:
-    return INSTALL_LINE.subn(lambda m: f"{m['indent']}{command}", text)
+def published_script(data: bytes, install: Install) -> bytes:
+    text, _ = publish_install_block(data.decode("utf-8"), install.command)
+    return text.encode("utf-8")
 
 
-def stage_examples(source: Path, staged: Path, command: str) -> list[str]:
-    """Copy ``source`` to ``staged`` with the install line rewritten; return what lacks it."""
-    lacking = []
-    wanted = set()
-    for file in sorted(source.rglob("*")):
-        relative = file.relative_to(source)
-        if not file.is_file() or "__pycache__" in relative.parts:
-            continue
-        wanted.add(relative)
-        data = file.read_bytes()
-        is_script = file.suffix == ".py" and file.name.startswith("plot_")
-        if is_script or file.name.startswith("GALLERY_HEADER"):
-            text, count = rewrite_install_line(data.decode("utf-8"), command)
-            if count != 1:
-                lacking.append(f"{file} ({count} install lines)")
-            data = text.encode("utf-8")
-        write_if_changed(staged / relative, data)
-    for file in sorted(staged.rglob("*"), reverse=True):
-        if file.is_file() and file.relative_to(staged) not in wanted:
-            file.unlink()
-    return lacking
-
-
-# -- config-inited: addresses, the wheel, the staged examples ------------------------------------
-
-
-def configure(app: Sphinx, config: Config) -> None:
-    addresses: Addresses = app.xentdocs_addresses  # type: ignore[attr-defined]
-    config.html_baseurl = addresses.base_url
-    # The 404 page links the site's files from its root: the path part of its address.
-    config.notfound_urls_prefix = (
-        re.sub(r"^[a-z]+://[^/]+", "", addresses.base_url) if addresses.base_url else "/"
-    )
-    config.ogp_site_url = addresses.base_url
-    if addresses.repository_url:
-        configure_repository(config, addresses)
-
-    staging = Path(app.doctreedir) / STAGED_FOLDER
-    wheel_file = build_wheel(Path(app.confdir), staging / "wheel")
-    digest = sha256_of(wheel_file)
-    if addresses.base_url:
-        url = f"{addresses.base_url}{WHEEL_FOLDER}/{wheel_file.name}"
+def published_notebook(data: bytes, install: Install) -> bytes:
+    """The notebook with its install block rewritten and the install cell first, once."""
+    notebook = json.loads(data)
+    cells = notebook["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            cell["source"] = publish_install_block(source, install.command)[0]
+    first = "".join(cells[0]["source"]) if cells else ""
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    cell["source"] = install.notebook_cell
+    if cells and cells[0]["cell_type"] == "code" and first.startswith("# What this notebook"):
+        cells[0] = cell  # a build before this one put it there
     else:
-        url = str(Path(app.outdir).resolve() / WHEEL_FOLDER / wheel_file.name)
-    torch = "torch==" + installed_version("torch").split("+")[0]
-    install = Install(torch, Wheel(wheel_file, digest, url))
-    app.xentdocs_install = install  # type: ignore[attr-defined]
-
-    gallery = config.sphinx_gallery_conf
-    source = (Path(app.srcdir) / gallery["examples_dirs"]).resolve()
-    staged = staging / "examples"
-    lacking = stage_examples(source, staged, install.command)
-    for what in lacking:
-        logger.warning(
-            "hosting: %s must end its docstring with the install block, whose last line is"
-            " exactly 'pip install torch==%s matplotlib xentdocs' (indented): the build"
-            " rewrites that line into the command a reader runs",
-            what,
-            torch.removeprefix("torch=="),
-            type="hosting",
-            subtype="install",
-        )
-    app.xentdocs_examples = (source, staged)  # type: ignore[attr-defined]
-    gallery["examples_dirs"] = str(staged)
-    gallery["first_notebook_cell"] = install.notebook_cell
+        cells.insert(0, cell)
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def configure_repository(config: Config, addresses: Addresses) -> None:
-    """The theme's repository, issue and "edit this page" buttons."""
-    repository = addresses.repository_url
-    if "github" in repository:
-        edit = f"{repository}/edit/{addresses.branch}/"
-    elif "gitlab" in repository:
-        edit = f"{repository}/-/edit/{addresses.branch}/"
-    else:
-        raise ConfigError(
-            "XENTDOCS_REPOSITORY_URL must be a GitHub or GitLab repository (its edit links are"
-            f" made for those), got {repository!r}"
-        )
-    options = dict(config.html_theme_options)
-    options.update(
-        repository_url=repository,
-        repository_branch=addresses.branch,
-        path_to_docs="docs",
-        use_repository_button=True,
-        use_issues_button=True,
-        use_edit_page_button=True,
-    )
-    config.html_theme_options = options
-    # A gallery page is made from a script in examples/, not from a file in docs/.
-    context = dict(config.html_context)
-    context["edit_page_url_template"] = (
-        edit + "{% if file_name.startswith('auto_examples/') %}"
-        "examples/{{ file_name[14:].rsplit('.', 1)[0] }}.py"
-        "{% else %}docs/{{ file_name }}{% endif %}"
-    )
-    context["edit_page_provider_name"] = "GitHub" if "github" in repository else "GitLab"
-    config.html_context = context
+def published(name: str, data: bytes, install: Install) -> bytes:
+    if not Path(name).name.startswith("plot_"):
+        return data
+    if name.endswith(".py"):
+        return published_script(data, install)
+    if name.endswith(".ipynb"):
+        return published_notebook(data, install)
+    return data
 
 
-# -- builder-inited, after sphinx-gallery: the archive of every example --------------------------
+def publish_downloads(app: Sphinx, install: Install) -> dict[str, bytes]:
+    """Rewrite the gallery's downloads in the built site; the scripts and notebooks, by name."""
+    examples: dict[str, bytes] = {}
+    downloads = Path(app.outdir) / "_downloads"
+    for file in sorted(downloads.glob("*/plot_*")):
+        if file.suffix in {".py", ".ipynb"}:
+            data = published(file.name, file.read_bytes(), install)
+            write_if_changed(file, data)
+            examples[file.name] = data
+        elif file.suffix == ".zip":
+            rewrite(file, archive_date(), lambda name, data: published(name, data, install))
+    return examples
 
 
 def requirements_text(install: Install) -> str:
@@ -307,50 +290,33 @@ def readme_text(install: Install) -> str:
     )
 
 
-def write_examples_archive(app: Sphinx) -> None:
-    if not hasattr(app, "xentdocs_examples"):
-        return
-    install: Install = app.xentdocs_install  # type: ignore[attr-defined]
-    _, staged = app.xentdocs_examples  # type: ignore[attr-defined]
-    gallery = Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"]
-    entries: dict[str, bytes] = {}
-    for script in sorted(staged.glob("plot_*.py")):
-        for made in (gallery / script.name, gallery / f"{script.stem}.ipynb"):
-            if not made.is_file():
-                raise ExtensionError(f"hosting: sphinx-gallery made no {made}")
-            entries[made.name] = made.read_bytes()
+def write_examples_archive(app: Sphinx, install: Install, examples: dict[str, bytes]) -> None:
+    entries = dict(examples)
     entries[install.wheel.path.name] = install.wheel.path.read_bytes()
     entries["requirements.txt"] = requirements_text(install).encode()
     entries["README.txt"] = readme_text(install).encode()
     date_time = archive_date()
-    scratch = gallery / (ARCHIVE_NAME + ".partial")
-    with zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as archive:
+    archive = Path(app.outdir) / ARCHIVE
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    scratch = archive.with_name(archive.name + ".partial")
+    with zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as zipped:
         for name, data in sorted(entries.items()):
             info = zipfile.ZipInfo(f"{ARCHIVE_FOLDER}/{name}", date_time)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    write_if_changed(gallery / ARCHIVE_NAME, scratch.read_bytes())
+            zipped.writestr(info, data)
+    write_if_changed(archive, scratch.read_bytes())
     scratch.unlink()
 
 
-# -- build-finished: publish the wheel -----------------------------------------------------------
-
-
-def publish_wheel(app: Sphinx, exception: BaseException | None) -> None:
+def publish(app: Sphinx, exception: BaseException | None) -> None:
     install: Install | None = getattr(app, "xentdocs_install", None)
     if exception is not None or install is None or app.builder.format != "html":
         return
-    folder = Path(app.outdir) / WHEEL_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if old.name not in {install.wheel.path.name, install.wheel.path.name + ".sha256"}:
-            old.unlink()
-    wheel = folder / install.wheel.path.name
-    write_if_changed(wheel, install.wheel.path.read_bytes())
-    write_if_changed(
-        folder / (wheel.name + ".sha256"), f"{install.wheel.sha256}  {wheel.name}\n".encode()
-    )
+    publish_wheel(app, install)
+    examples = publish_downloads(app, install)
+    if examples:
+        write_examples_archive(app, install, examples)
 
 
 GENERATED_TITLES = {"genindex": "Index", "py-modindex": "Python Module Index", "search": "Search"}
@@ -382,16 +348,9 @@ def preview_generated_pages(
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    addresses = read_addresses(Path(app.confdir))
-    app.xentdocs_addresses = addresses  # type: ignore[attr-defined]
-    app.setup_extension("notfound.extension")
-    app.setup_extension("sphinxext.opengraph")
-    if addresses.base_url:  # sphinx-sitemap warns (an error under -W) without an address
-        app.setup_extension("sphinx_sitemap")
-    # Before sphinx-gallery fills its defaults (priority 10) and notfound checks its prefix.
-    app.connect("config-inited", configure, priority=5)
-    # After sphinx-gallery wrote the scripts and notebooks (priority 500), before reading.
-    app.connect("builder-inited", write_examples_archive, priority=600)
+    app.add_config_value("hosting_install_command", "", "env", str)  # computed; not in conf.py
+    app.connect("config-inited", make_install)
+    app.connect("source-read", rewrite_gallery_page)
     app.connect("html-page-context", preview_generated_pages)
-    app.connect("build-finished", publish_wheel)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("build-finished", publish)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

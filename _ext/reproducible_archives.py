@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -26,9 +27,16 @@ def archive_date() -> tuple[int, int, int, int, int, int]:
     return max(EARLIEST, tuple(time.gmtime(int(epoch))[:6]))  # type: ignore[return-value]
 
 
-def rewrite(archive: Path, date_time: tuple[int, int, int, int, int, int]) -> None:
+def rewrite(
+    archive: Path,
+    date_time: tuple[int, int, int, int, int, int],
+    transform: Callable[[str, bytes], bytes] | None = None,
+) -> None:
+    """Rewrite ``archive`` sorted and dated; ``transform(name, data)`` may change each entry."""
     with zipfile.ZipFile(archive) as old:
         entries = sorted((info.filename, old.read(info)) for info in old.infolist())
+    if transform is not None:
+        entries = [(name, transform(name, data)) for name, data in entries]
     partial = archive.with_name(archive.name + ".partial")
     with zipfile.ZipFile(partial, "w") as new:
         for name, data in entries:

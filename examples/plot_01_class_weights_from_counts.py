@@ -6,9 +6,9 @@ Turn the label counts of an imbalanced data set into the ``weight=`` of a cross-
 ways: inverse frequency scaled to a mean of 1, and the "effective number" of samples of
 :cite:t:`cui2019`. You get the weights, the loss they give, and what the weighted mean divides by.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%

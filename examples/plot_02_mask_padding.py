@@ -7,9 +7,9 @@ for nothing: targets set to ``ignore_index`` at the pad positions, logits of sha
 put in the order cross-entropy expects, and a check that the loss is the mean over the real
 tokens only.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%

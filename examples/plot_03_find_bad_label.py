@@ -6,9 +6,9 @@ A label outside ``0 .. C-1`` stops the loss with an error that does not say whic
 it. Here you see what PyTorch and ``xentdocs`` report, a one-line check that finds every bad
 position before the loss runs, and the two usual repairs.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%

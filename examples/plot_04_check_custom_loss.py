@@ -8,9 +8,9 @@ and :func:`torch.autograd.gradcheck <torch.autograd.gradcheck.gradcheck>` in flo
 reductions, class weights and ``ignore_index``. Here the loss under test is
 :func:`xentdocs.cross_entropy`; two deliberately wrong losses show what the checks catch.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%

@@ -7,9 +7,9 @@ logits by a temperature :math:`T`, take the KL divergence between the two distri
 by :math:`T^2`, and mix it with the ordinary cross-entropy on the labels. You get the loss as a
 function, each of its pieces printed, and why the :math:`T^2` is there.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%

@@ -8,9 +8,9 @@ is its own yes-or-no question. Here you build 0/1 targets of shape ``(N, C)``, c
 ``pos_weight`` from the label counts, and check both losses against a sigmoid and the formula
 written by hand.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%

@@ -8,9 +8,9 @@ their size, then compute the same loss and gradients three ways: the plain
 ``cross_entropy(linear(...))``, :func:`xentdocs.linear_cross_entropy`, which handles a chunk of
 tokens at a time, and PyTorch's :func:`torch.nn.functional.linear_cross_entropy`.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%

@@ -161,7 +161,7 @@ def examples_archive_link(site: Path) -> str:
     page = "auto_examples/index.html"
     hrefs = [
         unquote(urljoin(page, a.attrs["href"]))
-        for a in article(read_page(site / page)).find_all("a", "download")
+        for a in article(read_page(site / page)).find_all("a")
         if a.attrs.get("href", "").endswith(".zip")
     ]
     assert len(hrefs) == 1, f"the gallery's index links {len(hrefs)} archives: {hrefs}"

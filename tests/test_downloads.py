@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 import zipfile
 from email.parser import HeaderParser
 from pathlib import Path
@@ -49,9 +50,11 @@ def install_command(site: Path, base_url: str) -> str:
 def test_the_wheel_is_published_with_its_sha256(built_site: Path, site_base_url: str) -> None:
     wheel = published_wheel(built_site)
     version = re.search(
-        r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.MULTILINE
+        r'^__version__ = "([^"]+)"',
+        (ROOT / "xentdocs" / "__init__.py").read_text(encoding="utf-8"),
+        re.MULTILINE,
     )
-    assert version, "pyproject.toml has no version"
+    assert version, "xentdocs/__init__.py writes no __version__"
     assert wheel.name == f"xentdocs-{version[1]}-py3-none-any.whl"
     sidecar = wheel.with_name(wheel.name + ".sha256").read_text()
     assert sidecar == f"{hashlib.sha256(wheel.read_bytes()).hexdigest()}  {wheel.name}\n"
@@ -77,6 +80,23 @@ def test_example_page_offers_its_script_notebook_and_zip(built_site: Path, name:
         assert sorted(archive.namelist()) == sorted([f"{name}.ipynb", f"{name}.py"])
         assert archive.read(f"{name}.py") == files["python"].read_bytes()
         assert archive.read(f"{name}.ipynb") == files["jupyter"].read_bytes()
+
+
+# What the install block says in the repository, where a contributor reads it.
+SOURCE_INSTALL = '    pip install {torch} -e ".[examples]"'
+
+
+@pytest.mark.parametrize(
+    "source", [*(f"examples/{name}.py" for name in EXAMPLES), "examples/GALLERY_HEADER.rst"]
+)
+def test_the_install_block_in_the_repository_is_true_where_it_stands(source: str) -> None:
+    """Run in a clone, the command installs the pinned torch and the package with its extras."""
+    text = (ROOT / source).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "pip install torch" in line]
+    assert lines == [SOURCE_INSTALL.format(torch=torch_requirement())], source
+    assert ", from a clone of the repository, install what" in text, source
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "matplotlib" in " ".join(extras["optional-dependencies"]["examples"])
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

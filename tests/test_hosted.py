@@ -41,6 +41,7 @@ from readers import (
     compare_cells,
     compare_script_output,
     download_links,
+    downloads_of,
     examples_archive_link,
     figures_shown,
     make_reader,
@@ -50,6 +51,8 @@ from readers import (
     torch_requirement,
 )
 from sitetools import build, build_env, copy_site, output_of
+
+pytestmark = pytest.mark.site  # each test builds a copy of the site
 
 EXAMPLES = [p.stem for p in sorted((ROOT / "examples").glob("plot_*.py"))]
 
@@ -344,9 +347,9 @@ A tiny example
 
 One tensor, printed.
 
-To run this script on your own machine, install what it needs first::
+To run it on your own machine, from a clone of the repository, install what it needs first::
 
-    pip install torch==2.13.0 matplotlib xentdocs
+    pip install torch==2.13.0 -e ".[examples]"
 """
 
 # %%
@@ -398,15 +401,15 @@ def test_a_script_without_the_install_block_fails_the_build(tmp_path: Path) -> N
     site = tiny_site(tmp_path / "site")
     script = site / "examples" / f"{TINY_NAME}.py"
     script.write_text(
-        TINY_EXAMPLE.replace("    pip install torch==2.13.0 matplotlib xentdocs\n", ""),
+        TINY_EXAMPLE.replace('    pip install torch==2.13.0 -e ".[examples]"\n', ""),
         encoding="utf-8",
     )
     result = quick_build(site)
     assert result.returncode != 0, "the build passed a script that does not say what to install"
     message = " ".join((result.stdout + result.stderr).split())
-    assert (
-        f"{script.name} (0 install lines) must end its docstring with the install block" in message
-    )
+    assert f"{TINY_NAME}.rst: WARNING: hosting: a recipe" in message
+    assert "must end its docstring with the install block" in message
+    assert "found 0 such blocks" in message
 
 
 def test_a_local_build_tells_the_reader_to_install_the_wheel_in_its_folder(tmp_path: Path) -> None:
@@ -416,11 +419,15 @@ def test_a_local_build_tells_the_reader_to_install_the_wheel_in_its_folder(tmp_p
     html = site / "_build" / "html"
     (wheel,) = (html / "_wheels").glob("xentdocs-*.whl")
     name = TINY_NAME
-    script = (site / "docs" / "auto_examples" / f"{name}.py").read_text(encoding="utf-8")
+    downloads = downloads_of(html, f"auto_examples/{name}.html")
+    script = downloads["python"].read_text(encoding="utf-8")
     command = f"pip install {torch_requirement()} matplotlib {wheel.resolve()}"
     assert f"    {command}" in script.splitlines(), "the script does not name the built wheel"
-    notebook = nbformat.read(site / "docs" / "auto_examples" / f"{name}.ipynb", as_version=4)
+    notebook = nbformat.read(downloads["jupyter"], as_version=4)
     assert f"%{command}" in notebook.cells[0].source.splitlines()
+    # The script in the repository keeps the command that is true there.
+    source = (site / "examples" / f"{name}.py").read_text(encoding="utf-8")
+    assert '    pip install torch==2.13.0 -e ".[examples]"' in source.splitlines()
     assert "canonical" not in (html / "index.html").read_text(encoding="utf-8")
     assert not (html / "sitemap.xml").exists()
     assert (html / "404.html").is_file()
