@@ -1,19 +1,28 @@
 """Sphinx configuration for xentdocs.
 
 The sources are in ``docs/``; this file stays at the root: ``sphinx-build -c . docs _build/html``.
-Paths below are relative to this file (templates, static files) or to ``docs/`` (pages, gallery).
+Every path below is absolute, made from ``ROOT`` (this file's folder), so none depends on which
+folder Sphinx resolves it against. The patterns of ``exclude_patterns`` are the exception: Sphinx
+matches them against names inside ``docs/``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
-from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as installed_version
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sphinx.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "_ext"))
+DOCS = ROOT / "docs"
+# The site's own extensions, and hatch_build.py, the one reader of the site's addresses.
+sys.path[:0] = [str(ROOT / "_ext"), str(ROOT)]
+
+import hatch_build
 
 # Examples and pages run in this process and in kernels; one thread keeps forked workers from hanging
 # on live OpenMP threads and makes timings comparable between runs. torch reads this when the first
@@ -25,11 +34,20 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 project = "xentdocs"
 author = "the xentdocs authors"
 copyright = "2026, the xentdocs authors"  # Sphinx replaces the year under SOURCE_DATE_EPOCH
-try:
-    release = version = installed_version("xentdocs")
-except PackageNotFoundError:  # a source tree that was never installed, as xentdocs.__version__
-    release = version = "0.1.0"
+# Read, not imported: importing xentdocs imports torch, seconds a rebuild with nothing to run
+# would spend.
+release = version = re.search(
+    r'^__version__ = "([^"]+)"', (ROOT / "xentdocs" / "__init__.py").read_text(), re.MULTILINE
+)[1]
 TORCH_VERSION = installed_version("torch")
+
+# -- Where the site and its repository live: XENTDOCS_BASEURL, XENTDOCS_REPOSITORY_URL ----------
+try:
+    BASE_URL = hatch_build.base_url()
+    REPOSITORY_URL = hatch_build.repository_url()
+except hatch_build.AddressError as error:
+    raise ConfigError(str(error)) from None
+REPOSITORY_BRANCH = hatch_build.repository_branch()
 
 extensions = [
     "myst_nb",
@@ -39,6 +57,8 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
+    "notfound.extension",  # a 404 page whose links work at any depth
+    "sphinxext.opengraph",  # link previews
     "sphinx_exercise",
     "sphinx_togglebutton",
     "sphinxcontrib.bibtex",
@@ -47,11 +67,13 @@ extensions = [
     "accessible_names",
     "reproducible_archives",
     "package_cache",
-    # The wheel, install commands, html_baseurl, 404 page, link previews (see its docstring).
+    # The wheel and the one install command every download gives (see its docstring).
     "hosting",
     "page_footer",
     "exercise_notebooks",
 ]
+if BASE_URL:  # sphinx-sitemap warns (an error under -W) without an address
+    extensions.append("sphinx_sitemap")
 
 root_doc = "index"
 exclude_patterns = [
@@ -68,7 +90,7 @@ nitpick_ignore = [("py:class", "optional")]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
+nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")  # package_cache keys it
 nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True  # ...and the log shows which cell and why
 nb_execution_timeout = 300
@@ -76,14 +98,17 @@ nb_merge_streams = True
 
 # -- Exercises, glossary, bibliography --------------------------------------------------------
 # Solutions are admonitions with class "dropdown": sphinx-togglebutton hides them until asked for.
-bibtex_bibfiles = ["docs/references.bib"]  # relative to this file
+bibtex_bibfiles = [str(DOCS / "references.bib")]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
 # -- package_cache: a change in xentdocs/ reruns the pages and examples (both caches key on it) ----
 package_cache_packages = ["xentdocs"]
 # Files pages read or run besides the package: the GPU record and the script that measures memory.
-package_cache_files = ["docs/beyond/gpu-facts.json", "tools/lce_measure.py"]
+package_cache_files = [
+    str(DOCS / "beyond" / "gpu-facts.json"),
+    str(ROOT / "tools" / "lce_measure.py"),
+]
 
 # -- autodoc -------------------------------------------------------------------------------------
 autodoc_typehints = "description"
@@ -100,15 +125,17 @@ intersphinx_mapping = {
 
 # -- sphinx-gallery ------------------------------------------------------------------------------
 sphinx_gallery_conf = {
-    "examples_dirs": "../examples",
-    "gallery_dirs": "auto_examples",
+    "examples_dirs": str(ROOT / "examples"),
+    "gallery_dirs": str(DOCS / "auto_examples"),
     # XENTDOCS_EXAMPLES=<regex> runs only the matching examples (the rest render without output),
     # for a quick look at one script; a full build runs them all.
     "filename_pattern": os.environ.get("XENTDOCS_EXAMPLES", r"/plot_"),
     "within_subsection_order": "FileNameSortKey",
     "capture_repr": ("_repr_html_", "__repr__"),
-    # _ext/hosting.py offers one archive that runs without the site (scripts, notebooks, wheel).
+    # _ext/hosting.py offers one archive that runs without the site (scripts, notebooks, wheel),
+    # and puts the install cell first in each notebook it publishes.
     "download_all_examples": False,
+    "first_notebook_cell": None,
     "doc_module": ("xentdocs",),
     "backreferences_dir": str(ROOT / "_build" / "backreferences"),
     "remove_config_comments": True,
@@ -121,11 +148,11 @@ sphinx_gallery_conf = {
 
 # -- HTML ----------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
-templates_path = ["_templates"]  # one override: the theme's script macros without fontawesome.js
+templates_path = [str(ROOT / "_templates")]  # the theme's script macros, no fontawesome.js
 html_title = "xentdocs"
-html_static_path = ["_static"]
+html_static_path = [str(ROOT / "_static")]
 html_css_files = ["xentdocs.css"]
-html_favicon = "_static/favicon.svg"
+html_favicon = str(ROOT / "_static" / "favicon.svg")
 html_last_updated_fmt = None
 # A fresh browser profile logs a theme-mode console error unless the default mode is set.
 html_context = {"default_mode": "light"}
@@ -154,8 +181,11 @@ page_footer_by_page = {
 }
 copybutton_exclude = ".linenos, .gp, .go"
 
-# -- Hosting: _ext/hosting.py sets html_baseurl, the 404 prefix and the repository buttons from
-# XENTDOCS_BASEURL / READTHEDOCS_CANONICAL_URL and XENTDOCS_REPOSITORY_URL (see hatch_build.py).
+# -- Hosting: the addresses read above -----------------------------------------------------------
+html_baseurl = BASE_URL
+# The 404 page links the site's files from its root: the path part of the site's address.
+notfound_urls_prefix = urlsplit(BASE_URL).path if BASE_URL else "/"
+ogp_site_url = BASE_URL
 # Previews without generated card images: those would draw a PNG for every page with matplotlib.
 ogp_social_cards = {"enable": False}
 ogp_site_name = project
@@ -167,3 +197,29 @@ notfound_context = {
         " or start from the table of contents on the left.</p>"
     ),
 }
+
+if REPOSITORY_URL:  # the theme's repository, issue and "edit this page" buttons
+    if "github" in REPOSITORY_URL:
+        edit_url, provider = f"{REPOSITORY_URL}/edit/{REPOSITORY_BRANCH}/", "GitHub"
+    elif "gitlab" in REPOSITORY_URL:
+        edit_url, provider = f"{REPOSITORY_URL}/-/edit/{REPOSITORY_BRANCH}/", "GitLab"
+    else:
+        raise ConfigError(
+            "XENTDOCS_REPOSITORY_URL must be a GitHub or GitLab repository (its edit links are"
+            f" made for those), got {REPOSITORY_URL!r}"
+        )
+    html_theme_options.update(
+        repository_url=REPOSITORY_URL,
+        repository_branch=REPOSITORY_BRANCH,
+        path_to_docs="docs",
+        use_repository_button=True,
+        use_issues_button=True,
+        use_edit_page_button=True,
+    )
+    # A gallery page is made from a script in examples/, not from a file in docs/.
+    html_context["edit_page_provider_name"] = provider
+    html_context["edit_page_url_template"] = (
+        edit_url + "{% if file_name.startswith('auto_examples/') %}"
+        "{{ file_name | replace('auto_examples/', 'examples/', 1) | replace('.rst', '.py') }}"
+        "{% else %}docs/{{ file_name }}{% endif %}"
+    )

@@ -8,8 +8,6 @@ tells a learner which mistake an answer makes. Bad input gets a :class:`ValueErr
 :class:`TypeError` saying what was wrong, what was expected and what was given.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from xentdocs import check
 from xentdocs.data import LectureExample, lecture_example
 from xentdocs.encoding import labels_from_one_hot, one_hot
@@ -18,10 +16,8 @@ from xentdocs.losses import cross_entropy, cross_entropy_from_probas, nll_loss
 from xentdocs.prediction import predict_labels
 from xentdocs.softmax import lecture_softmax, log_softmax, naive_softmax, softmax
 
-try:
-    __version__ = version("xentdocs")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.1.0"
+# The one place the version is written: pyproject.toml and conf.py read it from here.
+__version__ = "0.1.0"
 
 __all__ = [
     "LectureExample",
