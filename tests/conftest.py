@@ -84,6 +84,20 @@ def _tensors_on_device_under_test(pytestconfig: pytest.Config) -> None:
         torch.set_default_device(device)
 
 
+# A test that asks for one of these needs the session's built site.
+SITE_FIXTURES = frozenset({"built_site", "second_built_site", "site_host", "site_base_url"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``site`` every test that uses the built site, so ``-m "not site"`` leaves it out.
+
+    Tests that build copies of their own carry the mark themselves (``pytestmark``).
+    """
+    for item in items:
+        if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
+
+
 def build_full_site(dest: Path, base_url: str) -> Path:
     """Copy the whole site to ``dest``, build it for ``base_url``, return the ``_build/html`` folder."""
     site = copy_site(dest)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from sitetools import appended, build, copy_small_site, output_of
 
+pytestmark = pytest.mark.site  # each test builds a copy of the site
+
 PAGE = "docs/lecture/00-worked-example.md"
 EXAMPLE = "examples/plot_04_check_custom_loss.py"
 

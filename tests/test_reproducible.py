@@ -38,6 +38,8 @@ from builtsite import (
 
 import xentdocs
 
+pytestmark = pytest.mark.site  # each test builds a copy of the site
+
 PAGES = expected_pages()
 GPU_RECORD = ROOT / "docs" / "beyond" / "gpu-facts.json"
 TIMING_EXAMPLES = [

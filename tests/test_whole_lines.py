@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from types import SimpleNamespace
+
 import whole_lines
 from nbformat import from_dict
 
@@ -41,3 +44,29 @@ def test_other_streams_and_outputs_keep_their_place() -> None:
     assert kinds == [("stream", "stdout"), ("stream", "stderr"), ("execute_result", None)]
     assert merged[0]["text"] == "a\nb\n"
     assert outputs[0]["text"] == "a\n", "the cell's own outputs are not modified"
+
+
+def test_myst_nb_still_merges_streams_through_the_function_the_extension_replaces() -> None:
+    # If myst-nb stops calling its module's coalesce_streams, the patch silently does nothing.
+    from myst_nb.core import render
+
+    source = inspect.getsource(render)
+    calls = [
+        line
+        for line in source.splitlines()
+        if "coalesce_streams(" in line and not line.lstrip().startswith("def ")
+    ]
+    assert calls, (
+        "myst_nb.core.render no longer calls coalesce_streams: whole_lines patches nothing"
+    )
+
+
+def test_setup_puts_the_joining_merge_where_myst_nb_looks_it_up() -> None:
+    from myst_nb.core import render
+
+    original = render.coalesce_streams
+    try:
+        whole_lines.setup(SimpleNamespace())  # setup only patches; it registers nothing
+        assert render.coalesce_streams is whole_lines.join_neighbouring_streams
+    finally:
+        render.coalesce_streams = original
