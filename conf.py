@@ -91,8 +91,11 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")  # package_cache keys it
-nb_execution_raise_on_error = True  # a failing cell fails the build
-nb_execution_show_tb = True  # ...and the log shows which cell and why
+# A failing cell is a warning that carries the cell's traceback, and -W makes it fail the build,
+# after reporting every failing page. Raising instead would lose the traceback under -j: Sphinx
+# drops the log of a reader process that raised, and prints only "ExecutionError: <page>".
+nb_execution_raise_on_error = False
+nb_execution_show_tb = True
 nb_execution_timeout = 300
 nb_merge_streams = True
 
