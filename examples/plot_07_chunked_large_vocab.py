@@ -84,9 +84,13 @@ torch.testing.assert_close(torch_chunked, plain)
 # %%
 # The same gradients
 # ------------------
-# The chunked versions compute each chunk's logits again in the backward pass. The gradients of
-# the features, the weight and the bias agree with the plain way's, up to float32 rounding
-# (the sums run in another order), which is what :func:`torch.testing.assert_close` allows.
+# The two chunked versions get their gradients in different ways. :func:`xentdocs.linear_cross_entropy`
+# computes each chunk's logits again in the backward pass. PyTorch's chunked path, with the
+# default ``mean`` reduction (or ``sum``), computes the loss and all the gradients in its forward
+# pass, one chunk at a time, and its backward pass only scales them by the incoming gradient.
+# Either way the gradients of the features, the weight and the bias agree with the plain way's,
+# up to float32 rounding (the sums run in another order), which is what
+# :func:`torch.testing.assert_close` allows.
 plain_grads = torch.autograd.grad(plain, parameters)
 for name, loss in (("xentdocs", chunked), ("torch", torch_chunked)):
     grads = torch.autograd.grad(loss, parameters)
@@ -95,6 +99,29 @@ for name, loss in (("xentdocs", chunked), ("torch", torch_chunked)):
     ):
         torch.testing.assert_close(grad, expected)
         print(f"{name}: the gradient of the {parameter_name} agrees, shape {tuple(grad.shape)}")
+
+# %%
+# Since PyTorch's chunked backward hands out gradients it computed ahead, it has nothing left for
+# a second backward pass: a second one raises, even with ``retain_graph=True`` (unless the options
+# were made with ``allow_retain_graph=True``, which keeps the gradients for it).
+again = F.linear_cross_entropy(
+    features, linear.weight, targets, linear_bias=linear.bias, options=options
+)
+torch.autograd.grad(again, parameters, retain_graph=True)
+try:
+    torch.autograd.grad(again, parameters, retain_graph=True)
+except RuntimeError as err:
+    print("second backward:", err)
+keep_options = torch.nn.LinearCrossEntropyOptions(
+    batch_chunk_size=chunk_size, allow_retain_graph=True
+)
+kept = F.linear_cross_entropy(
+    features, linear.weight, targets, linear_bias=linear.bias, options=keep_options
+)
+torch.autograd.grad(kept, parameters, retain_graph=True)
+second_grads = torch.autograd.grad(kept, parameters, retain_graph=True)
+torch.testing.assert_close(second_grads[1], plain_grads[1])
+print("allow_retain_graph=True: the second backward gives the weight's gradient again")
 
 # %%
 # Where next

@@ -119,3 +119,22 @@ def test_the_pages_show_no_gpu_figure_that_the_record_lacks(built_site: Path, pa
         if not fact["recorded"]:
             said = f"not recorded yet: {fact['why']}".lower()
             assert said in text.lower(), f"{page} does not say that {name} is not recorded"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_pages_hide_the_code_that_reads_the_record(built_site: Path, page: str) -> None:
+    text = article(read_page(built_site / page)).text()
+    for code in ("json.loads", "gpu_fact(", 'record["facts"]', "provenance["):
+        assert code not in text, f"{page} shows the code that reads the GPU record ({code!r})"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_gpu_section_is_only_a_missing_record(built_site: Path, page: str) -> None:
+    """A section that says the record lacks something also shows what the CPU or the docs say."""
+    for section in article(read_page(built_site / page)).find_all("section"):
+        if section.find("section") is not None:  # judge the innermost sections
+            continue
+        outputs = [o.text() for o in section.find_all(cls="cell_output")]
+        if any("not recorded yet" in o.lower() for o in outputs):
+            others = [o for o in outputs if "not recorded yet" not in o.lower()]
+            assert others, f"{page}: a section whose only output is that nothing is recorded"

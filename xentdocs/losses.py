@@ -410,8 +410,11 @@ def cross_entropy_from_probas(probas: torch.Tensor, one_hot_targets: torch.Tenso
     ``reduction="none"``. There is no reduction here; take ``.mean()`` or ``.sum()`` of the
     result for the outer sum over examples.
 
-    Because it takes :func:`torch.log` of probabilities, a probability that rounded to 0
-    gives ``inf``; :func:`xentdocs.cross_entropy` starts from the logits and does not.
+    Because it takes :func:`torch.log` of probabilities, a probability that rounded to 0 has
+    the log ``-inf``. In the true class that makes the loss ``inf``; in any other class the
+    one-hot row multiplies it by 0, and ``0 * -inf`` is ``nan``, so even an example the model
+    gets confidently right gets the loss ``nan``. :func:`xentdocs.cross_entropy` starts from the
+    logits and gives neither.
 
     Parameters
     ----------
