@@ -102,8 +102,8 @@ def focal_loss(
     See Also
     --------
     :func:`xentdocs.cross_entropy` : the same loss without the factor, ``gamma=0``.
-    :func:`torch.nn.functional.cross_entropy` : PyTorch's cross-entropy; PyTorch has no
-        multi-class focal loss (torchvision has a sigmoid one for detection).
+    :func:`torch.nn.functional.cross_entropy` : PyTorch's cross-entropy; PyTorch itself has
+        no focal loss.
 
     Notes
     -----
