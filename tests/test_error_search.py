@@ -192,5 +192,28 @@ def test_pasting_the_message_into_the_search_finds_its_entry(
     ), f"searching {message!r} lists, first: {first_three} (all: {results[:10]})"
 
 
+# The same errors as a reader meets them with other data: other labels, batch sizes and shapes.
+# No section has these titles, so the page itself must rank among the first results.
+MESSAGES_WITH_OTHER_NUMBERS = [
+    "Target 7 is out of bounds.",
+    "Target -100 is out of bounds.",
+    "Expected input batch_size (32) to match target batch_size (31).",
+    "Expected target size [8, 10], got [8, 128]",
+    (
+        "weight tensor should be defined either for all 10 classes or no classes but got weight"
+        " tensor of shape: [9]"
+    ),
+]
+
+
+@pytest.mark.parametrize("message", MESSAGES_WITH_OTHER_NUMBERS)
+def test_the_same_error_with_other_numbers_finds_the_page(
+    browser: Browser, site_host: Host, message: str
+) -> None:
+    results = search(browser, site_host.url, message)
+    pages = [urlsplit(url).path.removeprefix(urlsplit(site_host.url).path) for url in results]
+    assert PAGE_HTML in pages[:3], f"searching {message!r} lists, first: {pages[:5]}"
+
+
 def test_the_search_is_checked_for_at_least_ten_messages() -> None:
     assert len(ENTRIES) >= 10
