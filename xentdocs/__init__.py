@@ -11,6 +11,7 @@ tells a learner which mistake an answer makes. Bad input gets a :class:`ValueErr
 from xentdocs import check
 from xentdocs.data import LectureExample, lecture_example
 from xentdocs.encoding import labels_from_one_hot, one_hot
+from xentdocs.focal import focal_loss
 from xentdocs.linear import linear_cross_entropy
 from xentdocs.losses import cross_entropy, cross_entropy_from_probas, nll_loss
 from xentdocs.prediction import predict_labels
@@ -25,6 +26,7 @@ __all__ = [
     "check",
     "cross_entropy",
     "cross_entropy_from_probas",
+    "focal_loss",
     "labels_from_one_hot",
     "lecture_example",
     "lecture_softmax",
