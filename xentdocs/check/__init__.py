@@ -202,7 +202,10 @@ class _Expected:
 def _describe_answer(answer: object) -> str:
     """Name what the learner gave, briefly: a long repr would drown the message."""
     if isinstance(answer, torch.Tensor):
-        return f"a tensor of shape {format_shape(answer.shape)} and dtype {answer.dtype}"
+        if answer.is_nested:
+            return f"a nested tensor of dtype {answer.dtype}"
+        where = " on the meta device" if answer.device.type == "meta" else ""
+        return f"a tensor of shape {format_shape(answer.shape)} and dtype {answer.dtype}{where}"
     try:
         text = repr(answer)
     except Exception:  # noqa: BLE001 - a repr that fails is the answer's problem, not a reason to raise
@@ -311,18 +314,18 @@ def _as_tensor(answer: object, expected: _Expected, dim: int) -> torch.Tensor | 
 def _readable_tensor(answer: torch.Tensor, expected: _Expected) -> torch.Tensor | Verdict:
     """A tensor answer as a plain dense CPU tensor, or the verdict that its values are not there."""
     answer = answer.detach()
-    if answer.is_nested:
-        note = (
-            " It is a nested tensor (rows of different lengths): make one tensor with"
-            " torch.stack or a regular computation."
+    if answer.is_nested or answer.device.type == "meta":
+        if answer.is_nested:
+            why = "its rows have different lengths, where one regular tensor is needed"
+            fix = "compute it with regular tensor operations, or torch.stack the rows"
+        else:
+            why = "the meta device holds shapes but no values"
+            fix = "compute it from the inputs on the CPU (or another real device)"
+        message = (
+            f"Your answer is {_describe_answer(answer)}: {why}. Expected"
+            f" {_expected_form(expected)}; {fix}."
         )
-        return _not_a_tensor(answer, expected, note)
-    if answer.device.type == "meta":
-        note = (
-            " It is on the meta device, which has shapes but no values: compute it from"
-            " tensors on the CPU (or another real device)."
-        )
-        return _not_a_tensor(answer, expected, note)
+        return Verdict(False, message, ("not_a_tensor",))
     if answer.is_quantized:
         answer = answer.dequantize()
     if answer.layout != torch.strided:

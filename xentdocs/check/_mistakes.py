@@ -381,6 +381,12 @@ def _over_classes(inputs: Inputs, losses: torch.Tensor) -> list[Wrong]:
     return _one(losses.sum() / (losses.numel() * inputs.num_classes))
 
 
+def _n_minus_one(inputs: Inputs, losses: torch.Tensor) -> list[Wrong]:
+    if inputs.reduction != "mean" or losses.numel() < 2:
+        return []
+    return _one(losses.sum() / (losses.numel() - 1))
+
+
 def _sum_wrong_dim(inputs: Inputs, losses: torch.Tensor) -> list[Wrong]:
     if inputs.reduction != "mean" or inputs.num_classes < 2:
         return []
@@ -779,6 +785,15 @@ MISTAKES: tuple[Mistake, ...] = (
         " mean over the examples.",
         kind="reduction",
         make=_over_classes,
+    ),
+    Mistake(
+        "divided_by_n_minus_one",
+        LOSS_CHECKS,
+        "the sum divided by ``N - 1`` instead of the number of examples ``N``",
+        "This is the sum divided by N - 1, one less than the number of examples: the mean divides"
+        " by N, as .mean() does (N - 1 belongs to the unbiased variance, not to a mean loss).",
+        kind="reduction",
+        make=_n_minus_one,
     ),
     Mistake(
         "sum_wrong_dim",
