@@ -14,6 +14,8 @@ share of the gradients. Memory grows with ``chunk_size x num_classes`` instead o
 ``N x num_classes``, for one more matrix product per chunk.
 """
 
+import contextlib
+
 import torch
 from torch.autograd.function import FunctionCtx
 
@@ -256,7 +258,11 @@ class _LinearCrossEntropy(torch.autograd.Function):
         grad_weight = torch.zeros_like(linear_weight) if needs_weight else None
         grad_bias = torch.zeros_like(linear_bias) if needs_bias else None
         device_type, autocast_enabled, autocast_dtype = ctx.autocast
-        autocast = torch.autocast(device_type, dtype=autocast_dtype, enabled=autocast_enabled)
+        autocast = (
+            torch.autocast(device_type, dtype=autocast_dtype)
+            if autocast_enabled
+            else contextlib.nullcontext()
+        )
         for rows in _chunks(num_rows, ctx.chunk_size):
             with autocast:
                 logits = _logits(input[rows], linear_weight, linear_bias)
@@ -326,6 +332,8 @@ def _autocast_chunk_grads(
 
 def _autocast_state(device_type: str) -> tuple[str, bool, torch.dtype]:
     """Whether ``torch.autocast`` is on for ``device_type``, and its dtype, to replay it."""
+    if not torch.amp.is_autocast_available(device_type):  # meta, for instance
+        return device_type, False, torch.float32
     return (
         device_type,
         torch.is_autocast_enabled(device_type),
@@ -342,7 +350,7 @@ def _logits(
     logits in float32, as autocast computes F.cross_entropy.
     """
     logits = torch.nn.functional.linear(input, linear_weight, linear_bias)
-    if torch.is_autocast_enabled(input.device.type):
+    if _autocast_state(input.device.type)[1]:
         logits = logits.float()
     return logits
 
