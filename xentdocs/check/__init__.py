@@ -20,8 +20,9 @@ The rules, for exercise authors:
   answer computed from these inputs can: the checker computes the right answer in float64 and,
   every way the pages teach (``F.softmax``, the formula by hand, the log of the probabilities,
   ...), in the least precise dtype of the answer and the inputs; an answer passes when it is
-  within twice their spread, plus one unit in the last place, of the float64 value. A wrong
-  answer closer than that is one that no dtype could tell from the right one.
+  within 1.5 times their spread around the float64 value, or within one unit in the last place
+  of that dtype (16 for float64, the dtype of the reference itself). A wrong answer closer than
+  that is one that no right computation in that dtype could be told from.
 * **A wrong answer never raises.** Whatever the answer (``None``, a list, a string, a NumPy array
   of any layout or byte order, an int too large for any dtype, a meta, sparse or nested tensor,
   the pair ``topk`` returns, ...), the result is a verdict. Bad *inputs* to the checker (logits

@@ -173,7 +173,7 @@ def _one(value: torch.Tensor | None, **fields: object) -> list[Wrong]:
     return [(value, fields)]
 
 
-def _other_dims(inputs: Inputs, tensor_dims: int | None = None) -> Iterator[int]:
+def _other_dims(inputs: Inputs) -> Iterator[int]:
     """The dimensions other than the class dimension, with more than one entry."""
     z = inputs.scores
     for other in range(z.dim()):
@@ -400,7 +400,6 @@ def _per_example(
 
 
 ALL = CHECKS
-FLOAT_CHECKS = ("softmax", "one_hot", "cross_entropy", "nll_loss")
 
 MISTAKES: tuple[Mistake, ...] = (
     # -- the form of the answer (found by the engine) ----------------------------------------
@@ -413,7 +412,7 @@ MISTAKES: tuple[Mistake, ...] = (
     ),
     Mistake(
         "max_pair",
-        ALL,
+        ("predictions",),
         "the ``(values, indices)`` pair of ``.max(dim=...)``, ``topk`` or ``sort``",
         "Your answer is the (values, indices) pair that {function} returns, not a tensor: take"
         " its .indices (the positions){squeeze}, or use torch.argmax.",
