@@ -1,10 +1,12 @@
 """xentdocs.check names the mistake behind a wrong answer, and accepts every right one.
 
 Each recognised mistake is made here in code, the way a learner would make it, and the verdict
-must name it: by its key in ``Verdict.mistakes`` and by a phrase in the message. Right answers
-computed other valid ways (torch.nn.functional, by hand, float64, NumPy, a Python float) must
-pass. A wrong answer of any kind is a verdict, never an exception; bad inputs to the checker
-are TypeError/ValueError.
+must name it: by its key in ``Verdict.mistakes`` and by a phrase in the message. Every key of the
+registry (``xentdocs/check/_mistakes.py``) has a row in ``MISTAKES``: adding a mistake is one
+record there and one row here. Right answers computed other valid ways (torch.nn.functional, by
+hand, float64, NumPy, a Python float) must pass. A wrong answer of any kind is a verdict, never
+an exception; bad inputs to the checker are TypeError/ValueError. ``test_check_adversarial.py``
+makes answers in every float dtype.
 """
 
 import math
@@ -19,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xentdocs import check, lecture_example
-from xentdocs.check import Verdict
+from xentdocs.check import Verdict, _mistakes
 
 LABELS, LOGITS = lecture_example()  # 4 examples, 3 classes, labels [0, 1, 2, 2]
 PROBAS = torch.softmax(LOGITS, dim=1)
@@ -292,8 +294,13 @@ MISTAKES: list[tuple[str, Callable[[], Verdict], tuple[str, ...], str]] = [
     ),
     (
         "the one-hot product summed along dim 0",
+        # N = 4, C = 2: on the lecture's inputs N - 1 = C, and the sum over N - 1 is the same.
         lambda: check.cross_entropy(
-            (-torch.sum(torch.log(PROBAS) * ONE_HOT, dim=0)).mean(), LOGITS, LABELS
+            (
+                -torch.sum(torch.log_softmax(LOGITS[:, :2], 1) * F.one_hot(LOW_LABELS, 2), dim=0)
+            ).mean(),
+            LOGITS[:, :2],
+            LOW_LABELS,
         ),
         ("sum_wrong_dim",),
         "summed along dim=0",
@@ -475,7 +482,92 @@ MISTAKES: list[tuple[str, Callable[[], Verdict], tuple[str, ...], str]] = [
         ("probas_not_log_probas", "sum_not_mean"),
         "probabilities where log-probabilities are expected",
     ),
+    (
+        "the sum divided by N - 1 (N - 1 != C)",
+        lambda: check.cross_entropy(
+            F.cross_entropy(LOGITS[:, :2], LOW_LABELS, reduction="sum") / 3,
+            LOGITS[:, :2],
+            LOW_LABELS,
+        ),
+        ("divided_by_n_minus_one",),
+        "divided by N - 1",
+    ),
+    (
+        "nll_loss summed, divided by N - 1",
+        lambda: check.nll_loss(
+            -LOG_PROBAS[:3][ROWS[:3], LABELS[:3]].sum() / 2, LOG_PROBAS[:3], LABELS[:3]
+        ),
+        ("divided_by_n_minus_one",),
+        "divided by N - 1",
+    ),
+    (
+        "a topk pair where labels were asked",
+        lambda: check.predictions(torch.topk(LOGITS, 1, dim=1), LOGITS),
+        ("max_pair",),
+        "that torch.topk returns",
+    ),
+    (
+        "a sort pair where labels were asked",
+        lambda: check.predictions(torch.sort(LOGITS, dim=1, descending=True), LOGITS),
+        ("max_pair",),
+        "that torch.sort returns",
+    ),
+    (
+        "a list where probabilities were asked",
+        lambda: check.softmax(PROBAS.tolist(), LOGITS),
+        ("not_a_tensor",),
+        "not a tensor",
+    ),
 ]
+
+# The keys the engine finds from the answer's form, tested by the rows above and below.
+ROW_KEYS = {key for _, _, keys, _ in MISTAKES for key in keys}
+
+
+@pytest.mark.parametrize("key", _mistakes.KEYS)
+def test_every_registered_mistake_has_a_test_row(key: str) -> None:
+    assert key in ROW_KEYS, f"add a row to MISTAKES that makes the mistake {key!r}"
+
+
+@pytest.mark.parametrize(
+    "mistake", _mistakes.MISTAKES, ids=[f"{m.key}-{m.checks[0]}" for m in _mistakes.MISTAKES]
+)
+def test_every_record_is_documented_where_it_applies(mistake: _mistakes.Mistake) -> None:
+    assert f"``{mistake.key}``" in check.__doc__
+    assert mistake.summary in check.__doc__
+    for name in mistake.checks:
+        if mistake.key != "not_a_tensor":  # every check: said once, in the module's table
+            assert f"``{mistake.key}``" in getattr(check, name).__doc__, name
+    # A record that can be made has the code to make it; one the engine finds has none.
+    assert (mistake.make is None) == (mistake.kind == "form")
+    assert set(mistake.checks) <= set(_mistakes.CHECKS)
+
+
+@pytest.mark.parametrize("name", _mistakes.CHECKS)
+def test_each_checker_lists_exactly_the_registry_s_mistakes(name: str) -> None:
+    import re
+
+    docstring = " ".join(getattr(check, name).__doc__.split())
+    listed = docstring.split("Recognised mistakes: ")[1].split(";")[0].split(". ")[0]
+    keys = set(re.findall(r"``([a-z_]+)``", listed))
+    registered = {m.key for m in _mistakes.for_check(name)} - {"not_a_tensor"}
+    assert keys == registered
+
+
+def test_two_mistakes_that_give_the_same_numbers_are_not_named() -> None:
+    # The lecture has N = 4 examples and C = 3 classes: the sum over N - 1 = 3 is also the sum
+    # over C, the one-hot product summed along the wrong dimension.
+    answer = F.cross_entropy(LOGITS, LABELS, reduction="sum") / 3
+    verdict = check.cross_entropy(answer, LOGITS, LABELS)
+    assert not verdict.ok
+    assert verdict.mistakes == ()
+    assert set(verdict.alternatives) == {("divided_by_n_minus_one",), ("sum_wrong_dim",)}
+    assert "cannot be told" in verdict.message
+    # With N - 1 != C they differ, and each is named.
+    logits, labels = LOGITS[:, :2], LOW_LABELS  # N - 1 = 3, C = 2
+    total = F.cross_entropy(logits, labels, reduction="sum")
+    assert check.cross_entropy(total / 3, logits, labels).mistakes == ("divided_by_n_minus_one",)
+    assert check.cross_entropy(total / 2, logits, labels).mistakes == ("sum_wrong_dim",)
 
 
 @pytest.mark.parametrize(
@@ -744,8 +836,19 @@ def test_mistakes_are_never_accepted_and_are_named_on_random_inputs(
     plus_one_is_argmin = torch.equal(logits.argmax(dim=1) + 1, logits.argmin(dim=1))
     for key, verdict in mistaken_answers(*case):
         assert not verdict.ok, key
-        if plus_one_is_argmin and key in {"labels_from_one", "argmin_not_argmax"}:
-            assert verdict.mistakes in {("labels_from_one",), ("argmin_not_argmax",)}
+        if (
+            plus_one_is_argmin
+            and key in {"labels_from_one", "argmin_not_argmax"}
+            and (
+                verdict.alternatives  # predictions, not one-hot rows counted from 1
+            )
+        ):
+            assert set(verdict.alternatives) == {("labels_from_one",), ("argmin_not_argmax",)}
+        elif verdict.alternatives:
+            # Two mistakes give the same numbers here (with N = 2, the sum over N - 1 is the
+            # sum): the verdict names neither, and lists both.
+            assert verdict.mistakes == ()
+            assert (key,) in verdict.alternatives, (key, verdict.message)
         else:
             assert key in verdict.mistakes, (key, verdict.message)
 
@@ -944,12 +1047,22 @@ def test_a_verdict_is_true_when_ok_and_prints_as_one_line() -> None:
         right.ok = False  # type: ignore[misc]
 
 
-def test_tolerances_follow_the_less_precise_dtype() -> None:
+def test_tolerances_follow_how_precisely_the_answer_can_be_computed() -> None:
     loss = F.cross_entropy(LOGITS.double(), LABELS).item()
-    # A float32 rounding error passes; a difference of one in a thousand does not.
-    assert check.cross_entropy(loss * (1 + 1e-6), LOGITS, LABELS)
-    assert not check.cross_entropy(loss * (1 + 1e-3), LOGITS, LABELS)
-    # With float64 inputs and answer, the same 1e-6 is too far.
+    # float32 inputs: a float32 answer rounded either way passes, eight units off does not.
+    eps32 = torch.finfo(torch.float32).eps
+    assert check.cross_entropy(np.float32(loss) * (1 + eps32 / 2), LOGITS, LABELS)
+    assert not check.cross_entropy(loss * (1 + 8 * eps32), LOGITS, LABELS)
+    assert not check.cross_entropy(loss * (1 + 1e-5), LOGITS, LABELS)
+    # float64 inputs and answer: a millionth is far too much, a rounding error is not.
     assert not check.cross_entropy(loss * (1 + 1e-6), LOGITS.double(), LABELS)
-    assert check.cross_entropy(loss * (1 + 1e-12), LOGITS.double(), LABELS)
+    assert not check.cross_entropy(loss * (1 + 1e-12), LOGITS.double(), LABELS)
+    assert check.cross_entropy(loss * (1 + 1e-15), LOGITS.double(), LABELS)
+    # A bfloat16 answer is judged at bfloat16's precision: 8 % off and 2 % off are wrong.
+    logits16 = LOGITS.bfloat16()
+    right16 = F.cross_entropy(logits16.double(), LABELS)
+    assert check.cross_entropy(right16.bfloat16(), logits16, LABELS)
+    assert check.cross_entropy(F.cross_entropy(logits16, LABELS), logits16, LABELS)
+    for factor in (1.08, 1.02, 0.98):
+        assert not check.cross_entropy((right16 * factor).bfloat16(), logits16, LABELS), factor
     assert math.isfinite(loss)

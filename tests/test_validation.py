@@ -449,8 +449,8 @@ LOSS_CASES = [
     case(
         lambda: cross_entropy(LOGITS, torch.rand(4, 3), ignore_index=0),
         ValueError,
-        "ignore_index works only with class-index targets; got class probabilities"
-        " and ignore_index=0",
+        "ignore_index must be negative (it is unused) with class-probability targets,"
+        " got ignore_index=0",
         "cross_entropy-probabilities-ignore-index",
     ),
     case(
@@ -478,9 +478,9 @@ LOSS_CASES = [
         "cross_entropy-string-smoothing",
     ),
     case(
-        lambda: cross_entropy(LOGITS, LABELS, label_smoothing=torch.tensor(0.1)),
+        lambda: cross_entropy(LOGITS, LABELS, label_smoothing=torch.tensor([0.1])),
         TypeError,
-        "label_smoothing must be a float between 0.0 and 1.0, got a tensor of shape ()",
+        "label_smoothing must be a float between 0.0 and 1.0, got a tensor of shape (1,)",
         "cross_entropy-tensor-smoothing",
     ),
     case(

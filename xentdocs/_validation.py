@@ -6,12 +6,17 @@ Every message follows the pattern ``"<name> must be <expected>, got <given>"``, 
 followed by a hint that starts with ``"; "``.
 """
 
+import operator
+
 import torch
 
 REDUCTIONS = ("none", "mean", "sum")
 
 # PyTorch's loss kernels read class indices as int64; they also accept uint8.
 CLASS_INDEX_DTYPES = (torch.int64, torch.uint8)
+
+# The integers a tensor index or a class count can be: PyTorch passes them to C++ as int64.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def format_shape(shape: torch.Size | tuple[int, ...]) -> str:
@@ -68,12 +73,21 @@ def check_class_index_dtype(tensor: torch.Tensor, name: str) -> None:
         )
 
 
+def has_values(tensor: torch.Tensor) -> bool:
+    """False for a tensor on the ``meta`` device: it has a shape and a dtype but no values.
+
+    PyTorch's functions run on meta tensors (to work out shapes without computing); so do
+    ours, skipping the checks that need to read values.
+    """
+    return tensor.device.type != "meta"
+
+
 def check_has_dims(tensor: torch.Tensor, name: str, meaning: str) -> None:
     """Raise ValueError if ``tensor`` is 0-d, a single number with no dimension to work along."""
     if tensor.dim() == 0:
+        value = f": {tensor.item()!r}" if has_values(tensor) else ""
         raise ValueError(
-            f"{name} must have at least one dimension ({meaning}),"
-            f" got a 0-d tensor: {tensor.item()!r}"
+            f"{name} must have at least one dimension ({meaning}), got a 0-d tensor{value}"
         )
 
 
@@ -86,20 +100,38 @@ def check_exact_dims(tensor: torch.Tensor, name: str, dims: int, meaning: str) -
         )
 
 
-def check_int(value: object, name: str) -> None:
-    """Raise TypeError unless ``value`` is a Python int (bool does not count)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {_describe(value)}")
+def check_int(value: object, name: str) -> int:
+    """Raise unless ``value`` is an integer that fits in int64; return it as a Python int.
+
+    Whatever PyTorch takes as an integer is accepted: a Python int, a NumPy integer scalar
+    (``np.int64(1)``) or a 0-d integer tensor, all of which have ``__index__``; bool does not
+    count. PyTorch hands the value to C++ as an int64, and one outside that range ends there in
+    an "Overflow when unpacking long long"; here it is a ValueError that names the argument.
+    """
+    is_bool = isinstance(value, bool) or type(value).__name__ == "bool_"
+    if isinstance(value, torch.Tensor):
+        is_bool = value.dtype == torch.bool or value.dim() != 0
+    try:
+        if is_bool:
+            raise TypeError
+        integer = operator.index(value)  # type: ignore[arg-type]
+    except (TypeError, RuntimeError):
+        raise TypeError(f"{name} must be an int, got {_describe(value)}") from None
+    if not INT64_MIN <= integer <= INT64_MAX:
+        raise ValueError(
+            f"{name} must be an int from -2**63 to 2**63 - 1 (PyTorch's int64), got {integer}"
+        )
+    return integer
 
 
-def check_dim(dim: object, tensor: torch.Tensor, name: str) -> None:
-    """Raise unless ``dim`` names a non-empty dimension of ``tensor``.
+def check_dim(dim: object, tensor: torch.Tensor, name: str) -> int:
+    """Raise unless ``dim`` names a non-empty dimension of ``tensor``; return it as an int.
 
     PyTorch raises IndexError for a dimension out of range; here it is a ValueError like every
     other bad value. A dimension of size 0 holds no classes, so there is nothing to normalize
     or to pick from.
     """
-    check_int(dim, "dim")
+    dim = check_int(dim, "dim")
     ndim = tensor.dim()
     if not -ndim <= dim < ndim:
         raise ValueError(
@@ -111,13 +143,15 @@ def check_dim(dim: object, tensor: torch.Tensor, name: str) -> None:
             f"{name} must have at least one class along dim={dim},"
             f" got shape {format_shape(tensor.shape)}"
         )
+    return dim
 
 
-def check_num_classes(num_classes: object) -> None:
-    """Raise unless ``num_classes`` is a positive int."""
-    check_int(num_classes, "num_classes")
+def check_num_classes(num_classes: object) -> int:
+    """Raise unless ``num_classes`` is a positive int; return it as a Python int."""
+    num_classes = check_int(num_classes, "num_classes")
     if num_classes < 1:
         raise ValueError(f"num_classes must be at least 1, got {num_classes}")
+    return num_classes
 
 
 def _position(mask: torch.Tensor) -> str:
@@ -137,8 +171,22 @@ def _ignored(labels: torch.Tensor, ignore_index: int | None) -> torch.Tensor:
     return labels == ignore_index
 
 
+def as_class_indices(labels: torch.Tensor) -> torch.Tensor:
+    """``labels`` as int64, the dtype PyTorch's kernels read class indices in.
+
+    Comparing a uint8, int8 or int16 tensor with a Python int converts the int to the tensor's
+    dtype, where it wraps: ``torch.tensor([255], dtype=torch.uint8) >= 256`` is ``True``
+    (256 wraps to 0) and ``== -100`` matches 156. In int64 every label and every bound of
+    ``num_classes`` or ``ignore_index`` compares as the number it is.
+    """
+    return labels.long()
+
+
 def check_non_negative(labels: torch.Tensor, name: str, ignore_index: int | None = None) -> None:
     """Raise ValueError if an entry of ``labels`` (other than ``ignore_index``) is negative."""
+    if not has_values(labels):
+        return
+    labels = as_class_indices(labels)
     negative = (labels < 0) & ~_ignored(labels, ignore_index)
     if negative.any():
         allowed = "class indices, which start at 0"
@@ -153,8 +201,13 @@ def check_class_indices(
 ) -> None:
     """Raise ValueError unless every entry of ``labels`` is in 0..num_classes-1.
 
-    With ``ignore_index`` given, entries equal to it are allowed too.
+    With ``ignore_index`` given, entries equal to it are allowed too. The comparisons are in
+    int64 (:func:`as_class_indices`), so narrow integer dtypes do not wrap; labels on the
+    ``meta`` device have no values to check.
     """
+    if not has_values(labels):
+        return
+    labels = as_class_indices(labels)
     check_non_negative(labels, name, ignore_index)
     too_large = (labels >= num_classes) & ~_ignored(labels, ignore_index)
     if too_large.any():
@@ -172,14 +225,27 @@ def check_reduction(reduction: object) -> None:
         raise ValueError(f"reduction must be one of {choices}, got {reduction!r}")
 
 
-def check_label_smoothing(label_smoothing: object) -> None:
-    """Raise unless ``label_smoothing`` is a number between 0.0 and 1.0."""
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float)):
+def check_label_smoothing(label_smoothing: object) -> float:
+    """Raise unless ``label_smoothing`` is a number between 0.0 and 1.0; return it as a float.
+
+    As in PyTorch, a NumPy scalar (``np.float32(0.1)``) or a 0-d real tensor works too.
+    """
+    value = label_smoothing
+    if isinstance(value, torch.Tensor):
+        if value.dim() == 0 and (value.is_floating_point() or is_integer_dtype(value.dtype)):
+            if not has_values(value):
+                raise ValueError("label_smoothing must have a value, got a tensor on meta")
+            value = value.item()
+    elif type(value).__module__ == "numpy" and hasattr(value, "item") and value.ndim == 0:
+        value = value.item()  # np.float32(0.1) -> 0.1, np.bool_ -> bool (refused below)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(
             f"label_smoothing must be a float between 0.0 and 1.0, got {_describe(label_smoothing)}"
         )
-    if not 0.0 <= label_smoothing <= 1.0:  # also False for NaN
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    value = float(value)
+    if not 0.0 <= value <= 1.0:  # also False for NaN
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {value}")
+    return value
 
 
 def check_weight(weight: object, input: torch.Tensor, num_classes: int, same_dtype: bool) -> None:

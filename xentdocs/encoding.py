@@ -10,6 +10,7 @@ from xentdocs._validation import (
     check_num_classes,
     check_tensor,
     format_shape,
+    has_values,
     is_integer_dtype,
 )
 
@@ -93,9 +94,14 @@ def one_hot(
                 "labels must not be empty when num_classes is None, got shape (0,)"
                 "; pass num_classes, there is no largest label to count from"
             )
+        if not has_values(labels):
+            raise ValueError(
+                "labels must have values when num_classes is None, got a tensor on meta"
+                "; pass num_classes, there is no largest label to count from"
+            )
         check_non_negative(labels, "labels")
         num_classes = int(labels.max()) + 1
-    check_num_classes(num_classes)
+    num_classes = check_num_classes(num_classes)
     check_class_indices(labels, num_classes, "labels")
 
     num_examples = labels.shape[0]
@@ -148,6 +154,8 @@ def labels_from_one_hot(one_hot_targets: torch.Tensor) -> torch.Tensor:
             f"one_hot_targets must be a float or integer tensor of zeros and ones, got {dtype}"
         )
     check_exact_dims(one_hot_targets, "one_hot_targets", 2, "one one-hot row per example")
+    if not has_values(one_hot_targets):  # a meta tensor: the shape and dtype are all there is
+        return torch.argmax(one_hot_targets, dim=1)
     is_zero_or_one = (one_hot_targets == 0) | (one_hot_targets == 1)
     if not is_zero_or_one.all():
         position = tuple((~is_zero_or_one).nonzero()[0].tolist())

@@ -14,6 +14,8 @@ share of the gradients. Memory grows with ``chunk_size x num_classes`` instead o
 ``N x num_classes``, for one more matrix product per chunk.
 """
 
+import contextlib
+
 import torch
 from torch.autograd.function import FunctionCtx
 
@@ -167,11 +169,11 @@ def linear_cross_entropy(
     >>> features.grad[4]  # the ignored row gets no gradient
     tensor([0., 0., 0., 0.])
     """
-    input, target = _check_arguments(
+    input, target, ignore_index, chunk_size = _check_arguments(
         input, linear_weight, target, linear_bias, weight, ignore_index, chunk_size
     )
     check_reduction(reduction)
-    check_label_smoothing(label_smoothing)
+    label_smoothing = check_label_smoothing(label_smoothing)
     return _LinearCrossEntropy.apply(
         input,
         linear_weight,
@@ -207,6 +209,10 @@ class _LinearCrossEntropy(torch.autograd.Function):
         target_weights = torch.empty(num_rows, device=input.device, dtype=input.dtype)
         log_sum_exps = torch.empty(num_rows, device=input.device, dtype=input.dtype)
 
+        # Under torch.autocast the linear layer runs in the autocast dtype (bfloat16 on the CPU)
+        # and the loss in float32, as autocast runs F.linear and F.cross_entropy. The backward
+        # pass recomputes the logits under the same state, so it differentiates the same logits.
+        ctx.autocast = _autocast_state(input.device.type)
         for rows in _chunks(num_rows, chunk_size):
             logits = _logits(input[rows], linear_weight, linear_bias)
             losses[rows], target_weights[rows], log_sum_exp = _class_index_losses(
@@ -251,8 +257,15 @@ class _LinearCrossEntropy(torch.autograd.Function):
         grad_input = torch.zeros_like(input) if needs_input else None
         grad_weight = torch.zeros_like(linear_weight) if needs_weight else None
         grad_bias = torch.zeros_like(linear_bias) if needs_bias else None
+        device_type, autocast_enabled, autocast_dtype = ctx.autocast
+        autocast = (
+            torch.autocast(device_type, dtype=autocast_dtype)
+            if autocast_enabled
+            else contextlib.nullcontext()
+        )
         for rows in _chunks(num_rows, ctx.chunk_size):
-            logits = _logits(input[rows], linear_weight, linear_bias)
+            with autocast:
+                logits = _logits(input[rows], linear_weight, linear_bias)
             grad_logits = _chunk_grad_logits(
                 logits,
                 log_sum_exps[rows],
@@ -263,6 +276,12 @@ class _LinearCrossEntropy(torch.autograd.Function):
             )
             grad_logits *= row_scales[rows].unsqueeze(1)
             # logits = input @ linear_weight.T + linear_bias, so the chain rule gives:
+            if autocast_enabled:
+                _autocast_chunk_grads(
+                    grad_logits.to(autocast_dtype), input[rows], linear_weight, rows,
+                    grad_input, grad_weight, grad_bias,
+                )  # fmt: skip
+                continue
             if grad_input is not None:
                 grad_input[rows] = grad_logits @ linear_weight
             if grad_weight is not None:
@@ -271,6 +290,13 @@ class _LinearCrossEntropy(torch.autograd.Function):
             if grad_bias is not None:
                 grad_bias += grad_logits.sum(dim=0)
 
+        if autocast_enabled:
+            # Autocast's F.linear backward gives its gradients in the autocast dtype, summed
+            # over all rows at once and rounded once: round the float32 sums of the chunks here.
+            grad_weight, grad_bias = (
+                None if grad is None else grad.to(autocast_dtype).to(grad.dtype)
+                for grad in (grad_weight, grad_bias)
+            )
         # One gradient per argument of forward; target, weight and the options get none.
         return grad_input, grad_weight, grad_bias, None, None, None, None, None, None
 
@@ -280,11 +306,53 @@ def _chunks(num_rows: int, chunk_size: int) -> list[slice]:
     return [slice(start, start + chunk_size) for start in range(0, num_rows, chunk_size)]
 
 
+def _autocast_chunk_grads(
+    grad_logits: torch.Tensor,
+    input: torch.Tensor,
+    linear_weight: torch.Tensor,
+    rows: slice,
+    grad_input: torch.Tensor | None,
+    grad_weight: torch.Tensor | None,
+    grad_bias: torch.Tensor | None,
+) -> None:
+    """One chunk's share of the gradients under autocast, from operands in its dtype.
+
+    ``grad_logits`` is already in the autocast dtype. The products take operands in that dtype,
+    as autocast's matrix products do; the weight's and bias's shares are summed in float32,
+    as one matrix product over all the rows would sum them.
+    """
+    low = grad_logits.dtype
+    if grad_input is not None:
+        grad_input[rows] = grad_logits @ linear_weight.to(low)
+    if grad_weight is not None:
+        grad_weight += grad_logits.T.to(grad_weight.dtype) @ input.to(low).to(grad_weight.dtype)
+    if grad_bias is not None:
+        grad_bias += grad_logits.to(grad_bias.dtype).sum(dim=0)
+
+
+def _autocast_state(device_type: str) -> tuple[str, bool, torch.dtype]:
+    """Whether ``torch.autocast`` is on for ``device_type``, and its dtype, to replay it."""
+    if not torch.amp.is_autocast_available(device_type):  # meta, for instance
+        return device_type, False, torch.float32
+    return (
+        device_type,
+        torch.is_autocast_enabled(device_type),
+        torch.get_autocast_dtype(device_type),
+    )
+
+
 def _logits(
     input: torch.Tensor, linear_weight: torch.Tensor, linear_bias: torch.Tensor | None
 ) -> torch.Tensor:
-    """The linear layer, ``input @ linear_weight.T + linear_bias``, for one chunk of rows."""
-    return torch.nn.functional.linear(input, linear_weight, linear_bias)
+    """The linear layer, ``input @ linear_weight.T + linear_bias``, for one chunk of rows.
+
+    Under autocast the product is in the autocast dtype; the loss is then computed from these
+    logits in float32, as autocast computes F.cross_entropy.
+    """
+    logits = torch.nn.functional.linear(input, linear_weight, linear_bias)
+    if _autocast_state(input.device.type)[1]:
+        logits = logits.float()
+    return logits
 
 
 def _chunk_grad_logits(
@@ -329,8 +397,8 @@ def _check_arguments(
     weight: object,
     ignore_index: object,
     chunk_size: object,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Check every argument but ``reduction`` and ``label_smoothing``; return the tensors."""
+) -> tuple[torch.Tensor, torch.Tensor, int, int]:
+    """Check every argument but ``reduction`` and ``label_smoothing``; return them, as read."""
     input = check_tensor(input, "input")
     check_floating(input, "input", "features, one row per example")
     check_exact_dims(input, "input", 2, "one row of in_features per example, (N, in_features)")
@@ -386,13 +454,13 @@ def _check_arguments(
             f"target must have shape ({num_rows},), one class index per row of input of shape"
             f" {format_shape(input.shape)}, got {format_shape(target.shape)}"
         )
-    check_int(ignore_index, "ignore_index")
+    ignore_index = check_int(ignore_index, "ignore_index")
     check_class_indices(target.long(), num_classes, "target", ignore_index)
 
-    check_int(chunk_size, "chunk_size")
+    chunk_size = check_int(chunk_size, "chunk_size")
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive number of rows, got {chunk_size}")
-    return input, target
+    return input, target, ignore_index, chunk_size
 
 
 def _check_dtype(tensor: torch.Tensor, name: str, input: torch.Tensor) -> None:

@@ -22,7 +22,7 @@ from xentdocs._validation import (
     format_shape,
     is_integer_dtype,
 )
-from xentdocs.softmax import log_softmax
+from xentdocs.softmax import _accumulation_dtype, log_softmax
 
 
 def _along_class_dim(weight: torch.Tensor, input: torch.Tensor) -> torch.Tensor:
@@ -45,10 +45,14 @@ def _check_on_input_device(target: torch.Tensor, weight: object, input: torch.Te
 def _log_sum_exp(logits: torch.Tensor, dim: int) -> torch.Tensor:
     """``log(sum_k exp(z_k))`` along ``dim``, kept as a dimension of size 1.
 
-    Shifted by the largest logit, as :func:`xentdocs.log_softmax` is, so ``exp`` cannot overflow.
+    Shifted by the largest logit, as :func:`xentdocs.log_softmax` is, so ``exp`` cannot overflow;
+    summed in float32 for float16 and bfloat16 logits, as PyTorch does, so that the sum of more
+    than 65,504 exponentials does not overflow float16.
     """
     largest = logits.amax(dim=dim, keepdim=True).detach()
-    return largest + torch.log(torch.exp(logits - largest).sum(dim=dim, keepdim=True))
+    exps = torch.exp(logits - largest)
+    sums = exps.sum(dim=dim, keepdim=True, dtype=_accumulation_dtype(logits))
+    return largest + torch.log(sums).to(logits.dtype)
 
 
 def _picked_losses(
@@ -168,7 +172,7 @@ def nll_loss(
     input = check_loss_input(input, "log-probabilities, one per class")
     target = check_tensor(target, "target")
     _check_on_input_device(target, weight, input)
-    check_int(ignore_index, "ignore_index")
+    ignore_index = check_int(ignore_index, "ignore_index")
     check_class_index_target(target, input, ignore_index, probabilities_allowed=False)
     if weight is not None:
         check_weight(weight, input, input.shape[class_dim(input)], same_dtype=True)
@@ -298,7 +302,8 @@ def cross_entropy(
     target = check_tensor(target, "target")
     _check_on_input_device(target, weight, input)
     check_reduction(reduction)
-    check_label_smoothing(label_smoothing)
+    label_smoothing = check_label_smoothing(label_smoothing)
+    ignore_index = check_int(ignore_index, "ignore_index")
     num_classes = input.shape[class_dim(input)]
 
     if target.dtype.is_floating_point and target.dim() == input.dim():
@@ -307,18 +312,18 @@ def cross_entropy(
                 f"target of class probabilities must have the input's shape"
                 f" {format_shape(input.shape)}, got {format_shape(target.shape)}"
             )
-        if ignore_index != -100:
-            # torch raises here too: with probabilities there is no single class to ignore.
+        if ignore_index >= 0:
+            # torch raises here too: with probabilities there is no single class to ignore. A
+            # negative ignore_index can name no class, so torch (and this) let it pass unused.
             raise ValueError(
-                "ignore_index works only with class-index targets; got class probabilities"
-                f" and ignore_index={ignore_index!r}. To leave an element out, give it"
+                "ignore_index must be negative (it is unused) with class-probability targets,"
+                f" got ignore_index={ignore_index!r}. To leave an element out, give it"
                 " all-zero probabilities, or use class indices"
             )
         if weight is not None:
             check_weight(weight, input, num_classes, same_dtype=False)
         return _cross_entropy_with_probabilities(input, target, weight, reduction, label_smoothing)
 
-    check_int(ignore_index, "ignore_index")
     check_class_index_target(target, input, ignore_index, probabilities_allowed=True)
     if weight is not None:
         check_weight(weight, input, num_classes, same_dtype=True)

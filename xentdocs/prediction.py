@@ -66,5 +66,5 @@ def predict_labels(scores: torch.Tensor, dim: int = -1) -> torch.Tensor:
     if not (dtype.is_floating_point or is_integer_dtype(dtype)):
         raise TypeError(f"scores must be a float or integer tensor, got {dtype}")
     check_has_dims(scores, "scores", "the classes")
-    check_dim(dim, scores, "scores")
+    dim = check_dim(dim, scores, "scores")
     return torch.argmax(scores, dim=dim)

@@ -19,13 +19,24 @@ from xentdocs._validation import (
 )
 
 
-def _check_logits(logits: object, dim: object) -> torch.Tensor:
+def _check_logits(logits: object, dim: object) -> tuple[torch.Tensor, int]:
     """Check what every softmax here needs: float logits with a non-empty dimension ``dim``."""
     logits = check_tensor(logits, "logits")
     check_floating(logits, "logits", "scores, one per class")
     check_has_dims(logits, "logits", "the classes")
-    check_dim(dim, logits, "logits")
-    return logits
+    return logits, check_dim(dim, logits, "logits")
+
+
+def _accumulation_dtype(logits: torch.Tensor) -> torch.dtype:
+    """The dtype to compute in: float32 for float16 and bfloat16, as PyTorch's kernels do.
+
+    A sum of exponentials in float16 overflows past 65,504 (the largest float16): over 70,000
+    equal logits it is ``inf`` and every probability 0, where PyTorch, which sums in float32,
+    gives 1/70,000. The result is rounded back to the logits' dtype at the end.
+    """
+    if logits.dtype in (torch.float16, torch.bfloat16):
+        return torch.float32
+    return logits.dtype
 
 
 def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -86,11 +97,13 @@ def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     >>> softmax(torch.tensor([1000.0, 0.0]))
     tensor([1., 0.])
     """
-    logits = _check_logits(logits, dim)
+    logits, dim = _check_logits(logits, dim)
+    dtype = logits.dtype
+    logits = logits.to(_accumulation_dtype(logits))
     # The shift cancels out of the result, so no gradient needs to flow through it.
     largest = logits.amax(dim=dim, keepdim=True).detach()
     exps = torch.exp(logits - largest)
-    return exps / exps.sum(dim=dim, keepdim=True)
+    return (exps / exps.sum(dim=dim, keepdim=True)).to(dtype)
 
 
 def naive_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -145,7 +158,7 @@ def naive_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     >>> naive_softmax(torch.tensor([1000.0, 0.0]))
     tensor([nan, 0.])
     """
-    logits = _check_logits(logits, dim)
+    logits, dim = _check_logits(logits, dim)
     exps = torch.exp(logits)
     return exps / exps.sum(dim=dim, keepdim=True)
 
@@ -271,8 +284,10 @@ def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     >>> log_softmax(torch.tensor([3e38, -3e38]))
     tensor([0., -inf])
     """
-    logits = _check_logits(logits, dim)
+    logits, dim = _check_logits(logits, dim)
+    dtype = logits.dtype
+    logits = logits.to(_accumulation_dtype(logits))
     # The shift cancels out of the result, so no gradient needs to flow through it.
     largest = logits.amax(dim=dim, keepdim=True).detach()
     shifted = logits - largest
-    return shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))
+    return (shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))).to(dtype)
