@@ -9,20 +9,20 @@ linear weight:
 - ``torch_chunked``: ``F.linear_cross_entropy(..., options=LinearCrossEntropyOptions())``;
 - ``xentdocs``: ``xentdocs.linear_cross_entropy(...)`` with its default ``chunk_size``.
 
-Each way's peak memory is measured in a child process of its own, so no way inherits memory
-another freed; the four memory children run at the same time (memory does not depend on how
-busy the CPUs are). The times are measured in one more child, the ways taking turns, with
-glibc's malloc set the same way for every way (left to its defaults, glibc switches a process
-between handing large freed blocks back and keeping them, which moves the same code's time by a
-factor of two or more from one process to the next). Each child builds the inputs and runs a
-small warm-up first, so loading kernels does not count. Five processes in all: each spends a
-second or two importing torch, which is most of what measuring a small size costs.
+The ways are measured in two child processes, each with glibc's malloc set for what it measures
+(left to its defaults, glibc switches a process between handing large freed blocks back and
+keeping them, which moves the same code's time by a factor of two or more from one process to the
+next): one measures every way's peak memory, one after the other, and one times them, the ways
+taking turns. Each child runs a small warm-up of every way first, so loading kernels does not
+count. Two processes, because each spends a second or two importing torch, which is most of what
+measuring a small size costs.
 
 - **peak memory**: every allocation of 64 KiB or more gets its own mapping, handed back to the
   system when freed (``MALLOC_MMAP_THRESHOLD_=65536``, fixed), so the resident memory follows
-  the tensors that are alive. The child resets its high-water mark (writes ``5`` to
-  ``/proc/self/clear_refs``), runs forward and backward once, and reports ``VmHWM`` (the peak
-  resident memory) minus the resident memory just before, in MB (10^6 bytes).
+  the tensors that are alive and no way finds memory another freed still resident. For each way
+  the child resets its high-water mark (writes ``5`` to ``/proc/self/clear_refs``), runs forward
+  and backward once, and reports ``VmHWM`` (the peak resident memory) minus the resident memory
+  just before, in MB (10^6 bytes).
 - **time**: malloc serves everything from its heap and never gives freed memory back
   (``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` at 4 GiB, as ``tools/bench.py``
   times the package), so after one untimed run no call pays page faults for fresh memory and
@@ -145,18 +145,28 @@ def _set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
-def measure_memory(name: str, tokens: int, features: int, classes: int) -> float:
-    """One way's peak memory above the start of a forward and backward pass, in MB."""
+def measure_memory(names: list[str], tokens: int, features: int, classes: int) -> dict[str, float]:
+    """Each way's peak memory above the start of a forward and backward pass, in MB.
+
+    The ways run one after the other in this process. Every block of 64 KiB or more is its own
+    mapping, handed back to the system when freed (``MALLOC_SETTINGS["memory"]``), so no way finds
+    memory another one freed still resident; the high-water mark is reset before each way.
+    """
     import gc
 
-    loss_function = _loss_function(name)
-    _forward_backward(loss_function, _inputs(64, features, 512))  # loads the kernels
-    problem = _inputs(tokens, features, classes)
-    gc.collect()
-    start_kb = _memory_kb("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")
-    _forward_backward(loss_function, problem)
-    return (_memory_kb("VmHWM") - start_kb) * 1024 / 1e6
+    functions = {name: _loss_function(name) for name in names}
+    for function in functions.values():
+        _forward_backward(function, _inputs(64, features, 512))  # loads the kernels
+    peaks = {}
+    for name, function in functions.items():
+        problem = _inputs(tokens, features, classes)
+        gc.collect()
+        start_kb = _memory_kb("VmRSS")
+        Path("/proc/self/clear_refs").write_text("5")
+        _forward_backward(function, problem)
+        peaks[name] = (_memory_kb("VmHWM") - start_kb) * 1024 / 1e6
+        del problem
+    return peaks
 
 
 def measure_times(
@@ -225,8 +235,7 @@ def measure(
     if threads is not None:
         sizes += ["--threads", str(threads)]
     load_before = os.getloadavg()[0]
-    memory = {name: _child("memory", [*sizes, "--way", name]) for name in VARIANTS}
-    peaks = {name: float(_result_of(child, f"memory of {name}")) for name, child in memory.items()}
+    peaks = json.loads(_result_of(_child("memory", sizes), "peak memory"))
     times = json.loads(_result_of(_child("time", sizes), "times"))
     results = [
         {"name": name, "label": label, "peak_mb": peaks[name], "ms": times[name]}
@@ -299,13 +308,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=1, help="rounds of turns in timing")
     parser.add_argument("--threads", type=int, default=None, help="default: torch's own")
     parser.add_argument("--child", choices=list(MALLOC_SETTINGS), help=argparse.SUPPRESS)
-    parser.add_argument("--way", choices=list(VARIANTS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = (args.tokens, args.features, args.classes)
     if args.child:
         _set_threads(args.threads)
         if args.child == "memory":
-            print(measure_memory(args.way, *sizes))
+            print(json.dumps(measure_memory(list(VARIANTS), *sizes)))
         else:
             print(json.dumps(measure_times(list(VARIANTS), *sizes, args.repeats, args.rounds)))
         return
