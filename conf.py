@@ -50,7 +50,10 @@ extensions = [
     # The wheel, install commands, html_baseurl, 404 page, link previews (see its docstring).
     "hosting",
     "page_footer",
-    "exercise_notebooks",
+    # Each page and its exercises as notebooks, and their Colab links (see its docstring).
+    "notebooks",
+    # Link previews (sphinx-tippy), offline and reproducible (see its docstring).
+    "previews",
 ]
 
 root_doc = "index"
@@ -153,6 +156,15 @@ page_footer_by_page = {
     "every one of them and checks it. Both with torch {torch} and xentdocs {xentdocs}.</p>",
 }
 copybutton_exclude = ".linenos, .gp, .go"
+
+# -- Link previews: sphinx-tippy with its scripts from the site, and no tip fetched from the web --
+tippy_js = ("vendor/popper-2.11.8.min.js", "vendor/tippy-bundle-6.3.7.umd.min.js")
+tippy_enable_wikitips = False
+tippy_enable_doitips = False
+tippy_rtd_urls: list[str] = []
+# Only the links of the page's own text, not the sidebar's and the footer's.
+tippy_anchor_parent_selector = "article.bd-article"
+tippy_props = {"placement": "auto-start", "maxWidth": 500, "interactive": False}
 
 # -- Hosting: _ext/hosting.py sets html_baseurl, the 404 prefix and the repository buttons from
 # XENTDOCS_BASEURL / READTHEDOCS_CANONICAL_URL and XENTDOCS_REPOSITORY_URL (see hatch_build.py).
