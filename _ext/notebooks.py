@@ -33,7 +33,7 @@ numbered, so two builds write the same bytes.
 from __future__ import annotations
 
 import ast
-import json
+import itertools
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 from docutils import nodes
+from jupyter_cache import get_cache
 from markdown_it.renderer import RendererHTML
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_nb.core.variables import format_plain_text
@@ -151,7 +152,9 @@ def markdown_blocks(text: str) -> list[Block]:
             if token.type in {"colon_fence", "fence"} and token.info.strip().startswith("{"):
                 flush()
                 name, argument, options, body = directive_parts(token.info, token.content)
-                blocks.append(Block("directive", body, name=name, argument=argument, options=options))
+                blocks.append(
+                    Block("directive", body, name=name, argument=argument, options=options)
+                )
             elif token.type not in {"myst_target", "myst_line_comment", "front_matter"}:
                 pending.append("\n".join(lines[start:end]))
         if depth > 0 or token.nesting == 1:
@@ -177,7 +180,7 @@ def read_page(text: str) -> Page:
             continue
         if not title:
             tokens = MARKDOWN.parse(cell.source)
-            for opening, inline in zip(tokens, tokens[1:], strict=False):
+            for opening, inline in itertools.pairwise(tokens):
                 if opening.type == "heading_open" and opening.tag == "h1":
                     title = inline.content.strip().strip("`")
                     break
@@ -543,14 +546,32 @@ def site_roles(app: Sphinx, glue: dict[str, Any]) -> Roles:
 
 
 def executed_notebook(app: Sphinx, docname: str) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
-    """The notebook myst-nb executed for the page, and the page's glued values."""
-    folder = Path(app.outdir).parent / OUTPUT_FOLDER
-    path = folder / f"{docname}.ipynb"
+    """The page's notebook with the outputs myst-nb computed, and the page's glued values.
+
+    myst-nb writes the page's notebook to ``jupyter_execute/``; in ``cache`` mode it keeps the
+    outputs in its jupyter-cache, so they are merged from there (jupyter-cache's public API, the
+    same call myst-nb makes). Glued values are the outputs glue() marked with their names.
+    """
+    path = Path(app.outdir).parent / OUTPUT_FOLDER / f"{docname}.ipynb"
     if not path.is_file():
-        raise ExtensionError(f"notebooks: myst-nb wrote no executed notebook {path}")
-    glue_file = folder / f"{docname}.glue.json"
-    glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.is_file() else {}
-    return nbformat.read(path, as_version=4), glue
+        raise ExtensionError(f"notebooks: myst-nb wrote no notebook {path}")
+    notebook = nbformat.read(path, as_version=4)
+    if app.config.nb_execution_mode == "cache":
+        cache = get_cache(app.config.nb_execution_cache_path)
+        try:
+            _, notebook = cache.merge_match_into_notebook(notebook)
+        except KeyError as error:
+            raise ExtensionError(
+                f"notebooks: the execution cache holds no run of {docname}"
+            ) from error
+    glue = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            named = output.get("metadata", {}).get("scrapbook")
+            if named:
+                prefix = len(named.get("mime_prefix", ""))
+                glue[named["name"]] = {"data": {k[prefix:]: v for k, v in output["data"].items()}}
+    return notebook, glue
 
 
 def write_notebook(path: Path, notebook: nbformat.NotebookNode) -> None:
@@ -597,7 +618,9 @@ def colab_url(app: Sphinx, site_path: str) -> str | None:
     return f"{COLAB}/{owner}/{repo.removesuffix('.git')}/blob/{app.config.notebooks_branch}/{site_path}"
 
 
-def link_from_section(app: Sphinx, doctree: nodes.document, docname: str, notebook_uri: str) -> None:
+def link_from_section(
+    app: Sphinx, doctree: nodes.document, docname: str, notebook_uri: str
+) -> None:
     """Put "Download these exercises as a notebook" under the page's Exercises heading."""
     name = posixpath.basename(notebook_uri)
     for section in doctree.findall(nodes.section):

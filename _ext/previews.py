@@ -41,9 +41,7 @@ def check_offline(app: Sphinx, config: Config) -> None:
         and not any((Path(app.confdir, s) / js).is_file() for s in config.html_static_path)
     ]
     fetching = [
-        name
-        for name in ("tippy_enable_wikitips", "tippy_enable_doitips")
-        if getattr(config, name)
+        name for name in ("tippy_enable_wikitips", "tippy_enable_doitips") if getattr(config, name)
     ] + (["tippy_rtd_urls"] if config.tippy_rtd_urls else [])
     if remote or missing or fetching:
         raise ConfigError(
@@ -91,7 +89,9 @@ def settled(content: str) -> str:
     if match is None:
         return content
     table = json.loads(match["table"])
-    return TABLE.sub(lambda _: "selector_to_html = " + json.dumps(dict(sorted(table.items()))), content)
+    return TABLE.sub(
+        lambda _: "selector_to_html = " + json.dumps(dict(sorted(table.items()))), content
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
