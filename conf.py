@@ -157,6 +157,12 @@ page_footer_by_page = {
 }
 copybutton_exclude = ".linenos, .gp, .go"
 
+# -- notebooks: the files a page notebook fetches from the site, for pages that read them.
+notebooks_files = {
+    "beyond/17-at-scale": ["tools/lce_measure.py", "docs/beyond/gpu-facts.json"],
+    "beyond/18-on-a-gpu": ["docs/beyond/gpu-facts.json"],
+}
+
 # -- Link previews: sphinx-tippy with its scripts from the site, and no tip fetched from the web --
 tippy_js = ("vendor/popper-2.11.8.min.js", "vendor/tippy-bundle-6.3.7.umd.min.js")
 tippy_enable_wikitips = False

@@ -36,6 +36,7 @@ import ast
 import itertools
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ logger = logging.getLogger(__name__)
 
 FOLDER = "_downloads/exercises"
 PAGE_FOLDER = "_sources"  # where the theme's download menu looks for a page's notebook
+FILES_FOLDER = "_static/notebook-files"  # files a page reads, fetched by its notebook
 SETUP_TAG = "exercise-setup"
 HIDDEN_TAG = "remove-cell"
 COLAB = "https://colab.research.google.com/github"
@@ -260,13 +262,12 @@ class Roles:
 
 
 def plain(block: Block, roles: Roles) -> str:
+    """The block's Markdown with each role the parser found replaced by what it becomes."""
     text = block.source
     for name, content in block.roles:
-        for ticks in ("`", "``"):
-            written = f"{{{name}}}{ticks}{content}{ticks}"
-            if written in text:
-                text = text.replace(written, roles(name, content))
-                break
+        # The parser gives a role's content with its line breaks as spaces.
+        written = re.escape(f"{{{name}}}") + r"(`+)" + r"\s+".join(map(re.escape, content.split()))
+        text = re.sub(written + r"\1", lambda _, n=name, c=content: roles(n, c), text, count=1)
     return text
 
 
@@ -425,11 +426,18 @@ def make_page_notebook(
     roles: Roles,
     install: str | None,
     page_url: str,
+    files: dict[str, str] | None = None,
 ) -> nbformat.NotebookNode:
-    """The page as a notebook: prose, the code it needs, the outputs the build computed."""
+    """The page as a notebook: prose, the code it needs, the outputs the build computed.
+
+    ``files`` (name -> URL) are the files the page reads besides the package: a cell after the
+    install cell fetches each into the working folder, where the page's code reads it.
+    """
     cells = []
     if install:
         cells.append(nbformat.v4.new_code_cell(install))
+    if files:
+        cells.append(nbformat.v4.new_code_cell(files_cell(files)))
     cells.append(
         nbformat.v4.new_markdown_cell(
             f"*This notebook is the page [{page.title}]({page_url}) of the xentdocs book, with the"
@@ -474,6 +482,19 @@ def make_page_notebook(
         cells.append(cell)
     flush()
     return new_notebook(cells)
+
+
+def files_cell(files: dict[str, str]) -> str:
+    listed = "".join(f"    {name!r}: {url!r},\n" for name, url in sorted(files.items()))
+    return (
+        "# The files this page reads besides the package, from the site, into this folder.\n"
+        "import urllib.request\n"
+        "from pathlib import Path\n"
+        "\n"
+        f"for name, url in {{\n{listed}}}.items():\n"
+        "    if not Path(name).exists():\n"
+        "        urllib.request.urlretrieve(url, name)"
+    )
 
 
 def has_visible_code(page: Page) -> bool:
@@ -574,6 +595,22 @@ def executed_notebook(app: Sphinx, docname: str) -> tuple[nbformat.NotebookNode,
     return notebook, glue
 
 
+def publish_files(app: Sphinx, docname: str) -> dict[str, str]:
+    """Copy the files the page reads (``notebooks_files``) into the site; name -> URL."""
+    found = {}
+    for relative in app.config.notebooks_files.get(docname, []):
+        source = Path(app.confdir, relative)
+        if not source.is_file():
+            raise ExtensionError(f"notebooks: {docname} reads {source}, which does not exist")
+        target = Path(app.outdir, FILES_FOLDER, source.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_bytes() != source.read_bytes():
+            target.write_bytes(source.read_bytes())
+        base = getattr(app.config, "html_baseurl", "") or Path(app.outdir).resolve().as_uri()
+        found[source.name] = f"{base.rstrip('/')}/{FILES_FOLDER}/{source.name}"
+    return found
+
+
 def write_notebook(path: Path, notebook: nbformat.NotebookNode) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
@@ -593,8 +630,9 @@ def write_notebooks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if has_visible_code(page):
         path = page_notebook_path(docname)
         executed, glue = executed_notebook(app, docname)
+        files = publish_files(app, docname)
         notebook = make_page_notebook(
-            page, executed, site_roles(app, glue), install, page_url(app, docname, path)
+            page, executed, site_roles(app, glue), install, page_url(app, docname, path), files
         )
         write_notebook(Path(app.outdir, path), notebook)
     if page.exercise_count:
@@ -742,6 +780,8 @@ def number_exercises_per_page(app: Sphinx, env: Any) -> list[str]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # docname -> files (relative to conf.py) the page reads besides the package.
+    app.add_config_value("notebooks_files", {}, "html", dict)
     app.add_config_value(
         "notebooks_branch", os.environ.get("XENTDOCS_NOTEBOOKS_BRANCH") or "notebooks", "html"
     )

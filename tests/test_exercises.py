@@ -23,8 +23,8 @@ from notebooks import (
     Page,
     make_notebook,
     notebook_name,
-    read_page,
 )
+from notebooks import read_page as read_myst
 
 TEACHING_PAGES = sorted(
     p.relative_to(ROOT / "docs").as_posix()
@@ -60,7 +60,7 @@ def statements(page: Page) -> list[str]:
 
 @pytest.mark.parametrize("page", TEACHING_PAGES)
 def test_page_ends_with_two_to_four_exercises(page: str) -> None:
-    read = read_page(source(page))
+    read = read_myst(source(page))
     assert 2 <= read.exercise_count <= 4, f"{page} has {read.exercise_count} exercises, not 2 to 4"
     assert any(SETUP_TAG in b.tags for b in read.code()), f"{page}: no cell tagged exercise-setup"
     assert any(PREDICT.search(s) for s in statements(read)), (
@@ -114,10 +114,10 @@ def test_page_offers_its_exercises_without_solutions(built_site: Path, page: str
     assert any(line.startswith("%pip install") for line in install), (
         f"the notebook does not start with its install cell: {code[0][:200]}"
     )
-    leaked = [s for s in solution_code(read_page(source(page))) if s in code]
+    leaked = [s for s in solution_code(read_myst(source(page))) if s in code]
     assert not leaked, f"{notebook_file.name} holds solution code: {leaked[0][:200]}"
     headings = [c.source for c in notebook.cells if c.source.startswith("## Exercise ")]
-    assert len(headings) == read_page(source(page)).exercise_count
+    assert len(headings) == read_myst(source(page)).exercise_count
 
 
 # -- The extraction --------------------------------------------------------------------------------
@@ -170,7 +170,7 @@ answer = "SOLUTION_CODE"
 
 
 def test_the_notebook_has_statements_and_cells_but_no_solutions() -> None:
-    page = read_page(PAGE)
+    page = read_myst(PAGE)
     assert page.title == "A page"
     assert [b.source for b in page.code() if SETUP_TAG in b.tags] == ["import torch"]
     assert page.labels == {1: "page-ex-1"}
@@ -192,15 +192,15 @@ def test_the_notebook_has_statements_and_cells_but_no_solutions() -> None:
 def test_a_glued_value_in_a_statement_is_refused() -> None:
     glued = PAGE.replace("**Predict, then run.**", "The loss is {glue:text}`loss:.4f`.")
     with pytest.raises(ExerciseFormatError, match="glued value"):
-        make_notebook(read_page(glued), None, "page.html")
+        make_notebook(read_myst(glued), None, "page.html")
 
 
 def test_an_unclosed_exercise_is_refused() -> None:
     unclosed = PAGE.replace("::::{exercise-end}\n::::\n", "")
     with pytest.raises(ExerciseFormatError, match="solution-start inside an open exercise"):
-        read_page(unclosed)
+        read_myst(unclosed)
 
 
 def test_a_page_without_exercises_has_none() -> None:
-    page = read_page("# A page\n\nNo exercises.\n")
+    page = read_myst("# A page\n\nNo exercises.\n")
     assert (page.title, page.exercise_count, page.code()) == ("A page", 0, [])
