@@ -11,6 +11,11 @@ paragraph. This extension loads it and holds it to the site's promises:
   uuid and writes its table of tips in set order, which differs between runs. After it has
   written them, each script's table is sorted, the file named by a digest of its content, and the
   page's ``<script>`` pointed at that name; scripts no page loads any more are removed.
+- **whole on a clean build**: sphinx-tippy keeps what it knows of each page only for the pages
+  written in the same build, so an incremental build previews links to the rewritten pages only;
+  the site is published from a clean build, as the tests build it.
+- **accessible**: a term's tip is put in a ``<dl>``, and the ids copied with a tip are dropped
+  (the page may have the same ones), so a page with a preview open passes axe.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -66,18 +72,18 @@ def settle_scripts(app: Sphinx, exception: BaseException | None) -> None:
         html = Path(app.outdir, page + ".html")
         text = html.read_text(encoding="utf-8") if html.is_file() else ""
         pattern = re.compile(rf"_static/{FOLDER}/{re.escape(page)}\.[\w-]+\.js")
-        named = {m.split("/")[-1] for m in pattern.findall(text)}
-        current = [s for s in scripts if s.name in named]
-        if len(current) != 1:
+        if not pattern.search(text):
             for script in scripts:
                 script.unlink()  # no page loads it
             continue
-        content = settled(current[0].read_text(encoding="utf-8"))
+        # The one sphinx-tippy wrote in this build (it leaves older ones behind).
+        newest = max(scripts, key=lambda script: script.stat().st_mtime_ns)
+        content = settled(newest.read_text(encoding="utf-8"))
         digest = hashlib.sha256(content.encode()).hexdigest()[:16]
         name = f"{page.rsplit('/', 1)[-1]}.{digest}.js"
         for script in scripts:
             script.unlink()
-        current[0].with_name(name).write_text(content, encoding="utf-8")
+        newest.with_name(name).write_text(content, encoding="utf-8")
         html.write_text(
             pattern.sub(f"_static/{FOLDER}/{page}".replace("\\", "/") + "." + digest + ".js", text),
             encoding="utf-8",
@@ -88,14 +94,34 @@ def settled(content: str) -> str:
     match = TABLE.search(content)
     if match is None:
         return content
-    table = json.loads(match["table"])
+    table = {selector: accessible(tip) for selector, tip in json.loads(match["table"]).items()}
     return TABLE.sub(
         lambda _: "selector_to_html = " + json.dumps(dict(sorted(table.items()))), content
     )
 
 
+def accessible(tip: str) -> str:
+    """A tip's HTML as it may sit in any page: a term's dt and dd inside a dl, no ids.
+
+    sphinx-tippy copies a glossary entry as a bare ``<dt>``/``<dd>`` pair (axe: dlitem) and keeps
+    the ids of what it copies, which the page may hold too (axe: duplicate ids).
+    """
+    soup = BeautifulSoup(tip, "html.parser")
+    for term in soup.find_all("dt"):
+        if term.find_parent("dl") is None:
+            definition = term.find_next_sibling()
+            wrapper = soup.new_tag("dl")
+            term.wrap(wrapper)
+            if definition is not None and definition.name == "dd":
+                wrapper.append(definition.extract())
+    for element in soup.find_all(id=True):
+        del element["id"]
+    return str(soup)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_tippy")
+    app.add_css_file("previews.css")  # the page's colours in a preview (_static/previews.css)
     app.connect("config-inited", check_offline)
     # After sphinx-tippy has written the scripts (its handler has the default priority, 500).
     app.connect("build-finished", settle_scripts, priority=900)

@@ -16,11 +16,10 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 from builtsite import article, read_page, serve
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from test_browser import AXE_OPTIONS, CHROMIUM, CHROMIUM_ARGS, Watcher, serious_violations
 
 PAGE = "lecture/01-one-hot.html"
-TIP = "[data-tippy-root] .tippy-content"
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +68,16 @@ def definition(site: Path, page: str, href: str) -> str:
     raise AssertionError(f"{path} has no element with the id {anchor}")
 
 
-def shown_tip(page: Page) -> str:
-    page.wait_for_selector(TIP, state="visible", timeout=5000)
-    return " ".join(page.inner_text(TIP).split())
+def shown_tip(page: Page, link: Locator) -> tuple[str, str]:
+    """The text of the preview that describes ``link``, once shown, and its element's id."""
+    link.element_handle().wait_for_element_state("stable")
+    page.wait_for_function(
+        "(link) => link.getAttribute('aria-describedby')", arg=link.element_handle(), timeout=5000
+    )
+    described = link.get_attribute("aria-describedby")
+    tip = page.locator(f"#{described} .tippy-content")
+    tip.wait_for(state="visible", timeout=5000)
+    return " ".join(tip.inner_text().split()), described
 
 
 @pytest.fixture(scope="module")
@@ -95,11 +101,11 @@ def test_hovering_a_link_previews_its_target(
     href = term if kind == "term" else section
     link = page.locator(f'article.bd-article a[href="{href}"]').first
     link.hover()
-    tip = shown_tip(page)
+    tip, described = shown_tip(page, link)
     expected = definition(built_site, PAGE, href)
     assert expected in tip, f"hovering {href} shows {tip[:200]!r}, not {expected!r}"
     page.mouse.move(0, 0)
-    page.wait_for_selector(TIP, state="detached", timeout=5000)
+    page.wait_for_selector(f"#{described}", state="detached", timeout=5000)
     assert not watcher.take()
 
 
@@ -112,15 +118,14 @@ def test_focusing_a_link_previews_its_target_and_describes_it(
     href = term if kind == "term" else section
     link = page.locator(f'article.bd-article a[href="{href}"]').first
     link.focus()
-    tip = shown_tip(page)
+    tip, described = shown_tip(page, link)  # the link is described by its preview
     assert definition(built_site, PAGE, href) in tip
-    described = link.get_attribute("aria-describedby")
-    assert described, "the focused link is not described by its preview"
     assert page.locator(f"#{described}").count() == 1
     problems = serious_violations(page, AXE_OPTIONS, "with a preview open: ")
     assert not problems, "\n".join(problems)
-    page.keyboard.press("Tab")  # moving on hides it
-    page.wait_for_selector(TIP, state="detached", timeout=5000)
+    page.keyboard.press("Tab")  # moving on hides it (the next link may show its own)
+    page.wait_for_selector(f"#{described}", state="detached", timeout=5000)
+    page.evaluate("document.activeElement.blur()")
     assert not watcher.take()
 
 
