@@ -13,7 +13,9 @@ From each page this extension writes, when the page has code a reader can see:
   them) and its visible code cells with the outputs myst-nb computed (its executed notebook in
   ``jupyter_execute/``). Of the hidden cells (``remove-cell``) it keeps those a later cell needs:
   a cell that binds a name a kept cell reads, or that calls something for its effect (a seed).
-  ``glue`` calls are taken out. The theme's download menu offers it (its ``ipynb_source``).
+  ``glue`` calls are taken out. The theme's download menu offers it (its ``ipynb_source``). A page
+  that reads files besides the package (``notebooks_files``) gets a cell that fetches them from
+  the site, which publishes them in ``_static/notebook-files/``.
 - **the exercise notebook**, ``_downloads/exercises/<page>.ipynb``: a title that links back to the
   page, the install cell, the cells tagged ``exercise-setup``, then each exercise's statement and
   cells, without the solutions. A glued value cannot be shown outside the page, so a ``{glue}``

@@ -122,11 +122,15 @@ def compare_tensors(shown: list[Cell], computed: list[Cell]) -> list[str]:
 
 
 def shown_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A page notebook without its install and file cells and the cells the page hides."""
+    """A page notebook as its page shows it: without its install and file cells, the cells the
+    page hides, and the outputs it hides."""
     copy = nbformat.from_dict(notebook)
     code = [c for c in copy.cells if c.cell_type == "code"]
     first = 1 + sum(1 for c in code[1:2] if "urllib.request.urlretrieve" in c.source)
     copy.cells = [c for c in code[first:] if "remove-cell" not in c.metadata.get("tags", [])]
+    for cell in copy.cells:
+        if "remove-output" in cell.metadata.get("tags", []):
+            cell.outputs = []  # the page shows the code, not what it gives
     return copy
 
 

@@ -6,7 +6,8 @@ serves it (``conftest.site_host``). A reader then works in fresh virtual environ
 
 - every notebook is downloaded over HTTP and executed with nbclient, its own ``%pip install``
   cell first, which installs torch (pip may take it from the machine's cache), matplotlib and the
-  xentdocs wheel from the site by URL and SHA-256; each cell's output must match the page's;
+  xentdocs wheel from the site by URL and SHA-256; each recipe cell's output must match the page's,
+  and each page notebook must print the tensors its page shows;
 - the archive of all examples is downloaded, unpacked, its ``requirements.txt`` installed in a
   second fresh venv, and every script run with ``python``: it must print every value its page
   shows, in the same form, and call ``plt.show()`` where its page shows a figure.
@@ -15,6 +16,10 @@ Then what a host needs: a 404 page whose styles load three folders deep, canonic
 sitemap and Open Graph previews on every page; and configuration that fails loudly or degrades
 cleanly: a bad address stops the build, a build without an address tells the reader to install
 the wheel from its own folder and has no sitemap, and a repository address adds its buttons.
+
+Last, one click to run: a site built for a GitHub repository has "Open in Colab" links; the Pages
+workflow's publish step (``tools/publish_notebooks.py``), run against a local bare repository,
+puts every notebook on the branch at the path its link names.
 """
 
 from __future__ import annotations
