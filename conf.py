@@ -70,7 +70,10 @@ extensions = [
     # The wheel and the one install command every download gives (see its docstring).
     "hosting",
     "page_footer",
-    "exercise_notebooks",
+    # Each page and its exercises as notebooks, and their Colab links (see its docstring).
+    "notebooks",
+    # Link previews (sphinx-tippy), offline and reproducible (see its docstring).
+    "previews",
 ]
 if BASE_URL:  # sphinx-sitemap warns (an error under -W) without an address
     extensions.append("sphinx_sitemap")
@@ -108,10 +111,8 @@ bibtex_reference_style = "author_year"
 # -- package_cache: a change in xentdocs/ reruns the pages and examples (both caches key on it) ----
 package_cache_packages = ["xentdocs"]
 # Files pages read or run besides the package: the GPU record and the script that measures memory.
-package_cache_files = [
-    str(DOCS / "beyond" / "gpu-facts.json"),
-    str(ROOT / "tools" / "lce_measure.py"),
-]
+GPU_FACTS = DOCS / "beyond" / "gpu-facts.json"
+package_cache_files = [str(GPU_FACTS), str(ROOT / "tools" / "lce_measure.py")]
 
 # -- autodoc -------------------------------------------------------------------------------------
 autodoc_typehints = "description"
@@ -183,6 +184,22 @@ page_footer_by_page = {
     "every one of them and checks it. Both with torch {torch} and xentdocs {xentdocs}.</p>",
 }
 copybutton_exclude = ".linenos, .gp, .go"
+
+# -- notebooks: the files a page notebook fetches from the site, for pages that read them.
+notebooks_files = {
+    "beyond/17-at-scale": [str(ROOT / "tools" / "lce_measure.py"), str(GPU_FACTS)],
+    "beyond/18-on-a-gpu": [str(GPU_FACTS)],
+}
+
+# -- Link previews: sphinx-tippy with its scripts from the site, and no tip fetched from the web --
+tippy_js = ("vendor/popper-2.11.8.min.js", "vendor/tippy-bundle-6.3.7.umd.min.js")
+tippy_enable_wikitips = False
+tippy_enable_doitips = False
+tippy_rtd_urls: list[str] = []
+# Only the links of the page's own text, not the sidebar's and the footer's.
+tippy_anchor_parent_selector = "article.bd-article"
+tippy_props = {"placement": "auto-start", "maxWidth": 500, "interactive": False}
+
 
 # -- Hosting: the addresses read above -----------------------------------------------------------
 html_baseurl = BASE_URL

@@ -96,10 +96,32 @@ class Install:
 
     @property
     def notebook_cell(self) -> str:
+        """The first cell of a notebook: torch only where none is installed, then the rest.
+
+        A kernel that has a torch already (Colab has its own) keeps it rather than download
+        several GB to replace it; the cell says which torch computed the saved outputs, and
+        says so again when the kernel runs another.
+        """
+        version = self.torch.removeprefix("torch==")
         return (
             "# What this notebook needs: PyTorch, matplotlib and xentdocs, whose wheel comes"
             " with the site.\n"
-            f"%{self.command}"
+            f"# The outputs saved in it were computed with torch {version}. A torch already"
+            " installed\n"
+            "# (Colab has its own) is kept: only a kernel without one installs it.\n"
+            "import importlib.util\n"
+            "\n"
+            'if importlib.util.find_spec("torch") is None:\n'
+            f"    %pip install {self.torch}\n"
+            f"%pip install matplotlib {self.wheel.requirement}\n"
+            "import torch\n"
+            "\n"
+            f'print("The outputs saved in this notebook were computed with torch {version}.")\n'
+            f'if torch.__version__.split("+")[0] != "{version}":\n'
+            "    print(\n"
+            '        f"This kernel runs torch {torch.__version__}: the code runs the same, but"\n'
+            '        " an output may differ from the saved one where the two versions do."\n'
+            "    )"
         )
 
 

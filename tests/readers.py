@@ -77,6 +77,72 @@ def page_cells(page: Path) -> list[Cell]:
     return cells
 
 
+def myst_page_cells(page: Path) -> list[Cell]:
+    """What a MyST page shows under each code cell it shows (myst-nb's cell outputs), in order."""
+    cells: list[Cell] = []
+    for element in article(read_page(page)).iter():
+        if element.tag == "div" and "cell" in element.classes:
+            cells.append(Cell())
+        elif cells and "cell_output" in element.classes:
+            cells[-1].text += element.text()
+            cells[-1].images += len(element.find_all("img"))
+    return cells
+
+
+def tensors_in(text: str) -> list[str]:
+    """Each ``tensor(...)`` a text shows, whitespace made alike, in order."""
+    found, start = [], text.find("tensor(")
+    while start != -1:
+        depth, end = 0, start + len("tensor")
+        for end in range(start + len("tensor"), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        found.append(same_text(text[start : end + 1]))
+        start = text.find("tensor(", end + 1)
+    return found
+
+
+def compare_tensors(shown: list[Cell], computed: list[Cell]) -> list[str]:
+    """Where the tensors (and the number of figures) of a run differ from a page's, in words."""
+    if len(shown) != len(computed):
+        return [f"the page shows {len(shown)} code cells, the notebook has {len(computed)}"]
+    differences = []
+    for number, (page, run) in enumerate(zip(shown, computed, strict=True), start=1):
+        if tensors_in(page.text) != tensors_in(run.text):
+            differences.append(
+                f"cell {number}: the page shows the tensors\n{tensors_in(page.text)}\n"
+                f"--- the run gives\n{tensors_in(run.text)}"
+            )
+        if page.images != run.images:
+            differences.append(
+                f"cell {number}: the page shows {page.images} figures, the run makes {run.images}"
+            )
+    return differences
+
+
+def shown_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A page notebook as its page shows it: without its install and file cells, the cells the
+    page hides, and the outputs it hides."""
+    copy = nbformat.from_dict(notebook)
+    code = [c for c in copy.cells if c.cell_type == "code"]
+    first = 1 + sum(1 for c in code[1:2] if "urllib.request.urlretrieve" in c.source)
+    copy.cells = [c for c in code[first:] if "remove-cell" not in c.metadata.get("tags", [])]
+    for cell in copy.cells:
+        if "remove-output" in cell.metadata.get("tags", []):
+            cell.outputs = []  # the page shows the code, not what it gives
+    return copy
+
+
+def page_notebook_link(site: Path, page: str) -> str | None:
+    """The site path of the notebook a page's download menu offers as its ``.ipynb``."""
+    document = read_page(site / page)
+    for element in document.iter():
+        if element.tag == "a" and element.text().strip() == ".ipynb":
+            return unquote(urljoin(page, element.attrs["href"]))
+    return None
+
+
 def notebook_cells(notebook: nbformat.NotebookNode) -> tuple[list[Cell], list[str], list[str]]:
     """Each code cell's output as the page would show it, what the cells printed, and their stderr."""
     cells, printed, errors = [], [], []

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
+import sys
 import tomllib
 import zipfile
 from email.parser import HeaderParser
@@ -18,6 +20,7 @@ from urllib.parse import unquote, urljoin
 
 import nbformat
 import pytest
+import torch
 from builtsite import ROOT, html_pages, read_page
 from readers import (
     Cell,
@@ -112,9 +115,72 @@ def test_script_notebook_and_page_give_the_exact_install_command(
     assert command in page, f"{name}'s page does not show {command}"
     first = nbformat.read(files["jupyter"], as_version=4).cells[0]
     assert first.cell_type == "code"
-    assert [line for line in first.source.splitlines() if not line.startswith("#")] == [
-        f"%{command}"
+    assert_install_cell(first.source, command)
+
+
+def assert_install_cell(source: str, command: str) -> None:
+    """The notebook's first cell installs what ``command`` does, keeping a torch already there.
+
+    Its ``%pip`` lines together are the command (torch, then matplotlib and the wheel), the torch
+    line only where no torch is installed; then it says which torch computed the outputs.
+    """
+    pins = command.removeprefix("pip install ").split(" ", 1)
+    torch_pin, rest = pins[0], pins[1]
+    lines = source.splitlines()
+    assert 'if importlib.util.find_spec("torch") is None:' in lines, source
+    guarded = lines.index('if importlib.util.find_spec("torch") is None:') + 1
+    assert lines[guarded] == f"    %pip install {torch_pin}", source
+    assert [line for line in lines if line.lstrip().startswith("%")] == [
+        f"    %pip install {torch_pin}",
+        f"%pip install {rest}",
     ]
+    version = torch_pin.removeprefix("torch==")
+    assert f'print("The outputs saved in this notebook were computed with torch {version}.")' in (
+        lines
+    )
+    assert f'if torch.__version__.split("+")[0] != "{version}":' in lines
+
+
+def test_every_notebook_the_site_offers_starts_with_the_same_install_cell(
+    built_site: Path, site_base_url: str
+) -> None:
+    command = install_command(built_site, site_base_url)
+    notebooks = sorted(
+        p for p in built_site.rglob("*.ipynb") if ".doctrees" not in p.relative_to(built_site).parts
+    )
+    assert len(notebooks) > len(EXAMPLES), "the site offers no notebooks besides the gallery's"
+    firsts = {}
+    for notebook in notebooks:
+        cells = nbformat.read(notebook, as_version=4).cells
+        first = next(c for c in cells if c.cell_type == "code")
+        assert_install_cell(first.source, command)
+        firsts[first.source] = notebook
+    assert len(firsts) == 1, f"the notebooks start with {len(firsts)} different install cells"
+
+
+def test_the_install_cell_keeps_a_torch_and_says_so(tmp_path: Path) -> None:
+    """Run the install cell's logic (its %pip lines as prints) against a torch of another
+    version: it installs no torch and says which version computed the outputs."""
+    from hosting import Install, Wheel
+
+    install = Install("torch==1.0.0", Wheel(tmp_path / "x.whl", "0" * 64, str(tmp_path / "x.whl")))
+    lines = install.notebook_cell.splitlines()
+    # Each %pip line prints what it would install.
+    code = "\n".join(
+        line[: len(line) - len(line.lstrip())] + f"print({line.lstrip()[1:]!r})"
+        if line.lstrip().startswith("%pip")
+        else line
+        for line in lines
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.splitlines()
+    assert not any("torch==" in line for line in said), said  # torch is there: not reinstalled
+    assert said[0].startswith("pip install matplotlib")
+    assert "computed with torch 1.0.0." in said[1]
+    assert f"This kernel runs torch {torch.__version__}" in said[2]
 
 
 def test_gallery_header_gives_the_install_command_and_the_archive(

@@ -17,12 +17,14 @@ from urllib.parse import unquote, urljoin
 import nbformat
 import pytest
 from builtsite import ROOT, article, read_page
-from exercise_notebooks import (
+from notebooks import (
+    SETUP_TAG,
     ExerciseFormatError,
+    Page,
     make_notebook,
     notebook_name,
-    read_exercises,
 )
+from notebooks import read_page as read_myst
 
 TEACHING_PAGES = sorted(
     p.relative_to(ROOT / "docs").as_posix()
@@ -31,20 +33,26 @@ TEACHING_PAGES = sorted(
 )
 
 PREDICT = re.compile(r"\bpredict\b", re.IGNORECASE)
-SOLUTION = re.compile(
-    r"^:{3,}\{solution-start\}.*?^:{3,}\{solution-end\}", re.MULTILINE | re.DOTALL
-)
-CODE_CELL = re.compile(
-    r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*(.*?)^```", re.MULTILINE | re.DOTALL
-)
 
 
 def source(page: str) -> str:
     return (ROOT / "docs" / page).read_text(encoding="utf-8")
 
 
-def solution_code(text: str) -> list[str]:
-    return [cell.strip() for block in SOLUTION.findall(text) for cell in CODE_CELL.findall(block)]
+def solution_code(page: Page) -> list[str]:
+    return [block.source.strip() for block in page.code("solution")]
+
+
+def statements(page: Page) -> list[str]:
+    """Each exercise's Markdown, as the page writes it."""
+    return [
+        "\n".join(
+            b.source
+            for b in page.blocks
+            if b.region == "exercise" and b.exercise == number and b.kind != "code"
+        )
+        for number in page.labels
+    ]
 
 
 # -- On the pages ----------------------------------------------------------------------------------
@@ -52,27 +60,27 @@ def solution_code(text: str) -> list[str]:
 
 @pytest.mark.parametrize("page", TEACHING_PAGES)
 def test_page_ends_with_two_to_four_exercises(page: str) -> None:
-    exercises = read_exercises(source(page))
-    assert exercises is not None, f"{page} has no exercises"
-    assert 2 <= len(exercises.exercises) <= 4, (
-        f"{page} has {len(exercises.exercises)} exercises, not 2 to 4"
-    )
-    assert exercises.setup, f"{page}: no code cell tagged exercise-setup"
-    statements = [
-        "\n".join(c.source for c in e.cells if c.cell_type == "markdown")
-        for e in exercises.exercises
-    ]
-    assert any(PREDICT.search(s) for s in statements), (
+    read = read_myst(source(page))
+    assert 2 <= read.exercise_count <= 4, f"{page} has {read.exercise_count} exercises, not 2 to 4"
+    assert any(SETUP_TAG in b.tags for b in read.code()), f"{page}: no cell tagged exercise-setup"
+    assert any(PREDICT.search(s) for s in statements(read)), (
         f"{page}: no exercise asks the reader to predict before running"
     )
-    text = source(page)
-    assert text.index("## Exercises") > text.rindex("\n## ", 0, text.index("## Exercises") - 1)
-    labels = [e.label for e in exercises.exercises]
-    for label in labels:
-        assert re.search(rf"\{{solution-start\}}\s+{re.escape(label)}\s*$", text, re.MULTILINE), (
-            f"{page}: exercise {label} has no solution"
+    headings = [
+        line
+        for block in read.blocks
+        if block.kind == "markdown"
+        for line in block.source.splitlines()
+        if line.startswith("## ")
+    ]
+    assert headings[-1] == "## Exercises", f"{page}: the last section is {headings[-1]!r}"
+    solved = {b.argument for b in read.blocks if b.name == "solution-start"}
+    for label in read.labels.values():
+        assert label in solved, f"{page}: exercise {label} has no solution"
+    for number in read.labels:
+        assert any(b.exercise == number for b in read.code("solution")), (
+            f"{page}: the solution of exercise {number} computes nothing"
         )
-    assert len(solution_code(text)) >= len(labels), f"{page}: a solution computes nothing"
 
 
 @pytest.mark.parametrize("page", TEACHING_PAGES)
@@ -106,10 +114,10 @@ def test_page_offers_its_exercises_without_solutions(built_site: Path, page: str
     assert any(line.startswith("%pip install") for line in install), (
         f"the notebook does not start with its install cell: {code[0][:200]}"
     )
-    leaked = [s for s in solution_code(source(page)) if s in code]
+    leaked = [s for s in solution_code(read_myst(source(page))) if s in code]
     assert not leaked, f"{notebook_file.name} holds solution code: {leaked[0][:200]}"
     headings = [c.source for c in notebook.cells if c.source.startswith("## Exercise ")]
-    assert len(headings) == len(read_exercises(source(page)).exercises)
+    assert len(headings) == read_myst(source(page)).exercise_count
 
 
 # -- The extraction --------------------------------------------------------------------------------
@@ -162,19 +170,20 @@ answer = "SOLUTION_CODE"
 
 
 def test_the_notebook_has_statements_and_cells_but_no_solutions() -> None:
-    page = read_exercises(PAGE)
-    assert page is not None
+    page = read_myst(PAGE)
     assert page.title == "A page"
-    assert page.setup == ["import torch"]
-    (exercise,) = page.exercises
-    assert exercise.label == "page-ex-1"
-    assert [c.cell_type for c in exercise.cells] == ["markdown", "code"]
-    statement = exercise.cells[0].source
-    assert statement == "**Predict, then run.** See the softmax page and logit: $p_{i,j}$."
-    assert exercise.cells[1].source == "answer = None"
+    assert [b.source for b in page.code() if SETUP_TAG in b.tags] == ["import torch"]
+    assert page.labels == {1: "page-ex-1"}
+    assert solution_code(page) == ['answer = "SOLUTION_CODE"']
     notebook = make_notebook(page, "%pip install torch", "https://example.org/page.html")
     sources = [c.source for c in notebook.cells]
     assert sources[1:3] == ["%pip install torch", "import torch"]
+    assert sources[3:] == [
+        "## Exercise 1",
+        "**Predict, then run.** See the softmax page and logit: $p_{i,j}$.",
+        "answer = None",
+    ]
+    assert [c.cell_type for c in notebook.cells[3:]] == ["markdown", "markdown", "code"]
     assert not any("SOLUTION_CODE" in s or "shown_on_the_page_only" in s for s in sources)
     assert [c["id"] for c in notebook.cells] == [f"cell-{n}" for n in range(len(notebook.cells))]
     nbformat.validate(notebook)
@@ -183,14 +192,15 @@ def test_the_notebook_has_statements_and_cells_but_no_solutions() -> None:
 def test_a_glued_value_in_a_statement_is_refused() -> None:
     glued = PAGE.replace("**Predict, then run.**", "The loss is {glue:text}`loss:.4f`.")
     with pytest.raises(ExerciseFormatError, match="glued value"):
-        read_exercises(glued)
+        make_notebook(read_myst(glued), None, "page.html")
 
 
 def test_an_unclosed_exercise_is_refused() -> None:
     unclosed = PAGE.replace("::::{exercise-end}\n::::\n", "")
     with pytest.raises(ExerciseFormatError, match="solution-start inside an open exercise"):
-        read_exercises(unclosed)
+        read_myst(unclosed)
 
 
-def test_a_page_without_exercises_gives_none() -> None:
-    assert read_exercises("# A page\n\nNo exercises.\n") is None
+def test_a_page_without_exercises_has_none() -> None:
+    page = read_myst("# A page\n\nNo exercises.\n")
+    assert (page.title, page.exercise_count, page.code()) == ("A page", 0, [])

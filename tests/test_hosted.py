@@ -6,7 +6,8 @@ serves it (``conftest.site_host``). A reader then works in fresh virtual environ
 
 - every notebook is downloaded over HTTP and executed with nbclient, its own ``%pip install``
   cell first, which installs torch (pip may take it from the machine's cache), matplotlib and the
-  xentdocs wheel from the site by URL and SHA-256; each cell's output must match the page's;
+  xentdocs wheel from the site by URL and SHA-256; each recipe cell's output must match the page's,
+  and each page notebook must print the tensors its page shows;
 - the archive of all examples is downloaded, unpacked, its ``requirements.txt`` installed in a
   second fresh venv, and every script run with ``python``: it must print every value its page
   shows, in the same form, and call ``plt.show()`` where its page shows a figure.
@@ -15,6 +16,10 @@ Then what a host needs: a 404 page whose styles load three folders deep, canonic
 sitemap and Open Graph previews on every page; and configuration that fails loudly or degrades
 cleanly: a bad address stops the build, a build without an address tells the reader to install
 the wheel from its own folder and has no sitemap, and a repository address adds its buttons.
+
+Last, one click to run: a site built for a GitHub repository has "Open in Colab" links; the Pages
+workflow's publish step (``tools/publish_notebooks.py``), run against a local bare repository,
+puts every notebook on the branch at the path its link names.
 """
 
 from __future__ import annotations
@@ -33,28 +38,39 @@ from xml.etree import ElementTree
 
 import nbformat
 import pytest
-from builtsite import ROOT, html_pages, is_timing_example, parse_html, read_page
+from builtsite import ROOT, article, html_pages, is_timing_example, parse_html, read_page
+from notebooks import has_visible_code
+from notebooks import read_page as read_myst
 from readers import (
     KERNEL,
     Reader,
     check,
     compare_cells,
     compare_script_output,
+    compare_tensors,
     download_links,
     downloads_of,
     examples_archive_link,
     figures_shown,
     make_reader,
+    myst_page_cells,
     notebook_cells,
     page_cells,
+    page_notebook_link,
     show_recorder_env,
+    shown_cells,
     torch_requirement,
 )
-from sitetools import build, build_env, copy_site, output_of
+from sitetools import build, build_env, copy_site, copy_small_site, output_of
 
 pytestmark = pytest.mark.site  # each test builds a copy of the site
 
 EXAMPLES = [p.stem for p in sorted((ROOT / "examples").glob("plot_*.py"))]
+PAGES_WITH_CODE = [
+    p.relative_to(ROOT / "docs").with_suffix("").as_posix()
+    for p in sorted((ROOT / "docs").rglob("*.md"))
+    if has_visible_code(read_myst(p.read_text(encoding="utf-8")))
+]
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
@@ -163,21 +179,70 @@ def test_downloaded_notebook_installs_what_it_needs_and_shows_its_page(
         )
 
 
+def page_notebook_urls(built_site: Path, site_base_url: str) -> dict[str, str]:
+    urls = {}
+    for docname in PAGES_WITH_CODE:
+        link = page_notebook_link(built_site, f"{docname}.html")
+        assert link, f"{docname}.html offers no notebook of the page"
+        urls[docname] = urljoin(site_base_url, link)
+    return urls
+
+
+@pytest.fixture(scope="module")
+def page_notebook_runs(
+    notebook_reader: Reader,
+    notebook_runs: dict[str, NotebookRun],
+    built_site: Path,
+    site_base_url: str,
+) -> dict[str, NotebookRun]:
+    """Each page's notebook, downloaded over HTTP and run in the reader's venv (after the
+    gallery's notebooks, whose first run installed what they all need)."""
+    return run_notebooks(notebook_reader, page_notebook_urls(built_site, site_base_url))
+
+
+@pytest.mark.parametrize("docname", PAGES_WITH_CODE)
+def test_downloaded_page_notebook_runs_and_prints_the_tensors_its_page_shows(
+    page_notebook_runs: dict[str, NotebookRun], built_site: Path, docname: str
+) -> None:
+    run = page_notebook_runs[docname]
+    check(run.result, f"executing the notebook of {docname} (downloaded over HTTP)")
+    assert run.executed is not None
+    install = next(c for c in run.executed.cells if c.cell_type == "code")
+    assert "%pip install" in install.source, f"{docname}'s notebook does not start installing"
+    said = "".join(o.get("text", "") for o in install.outputs if o.output_type == "stream")
+    assert f"computed with {torch_requirement().replace('==', ' ')}" in said, (
+        f"{docname}'s notebook does not say which torch computed its outputs: {said[-500:]}"
+    )
+    computed, _, _ = notebook_cells(shown_cells(run.executed))
+    differences = compare_tensors(myst_page_cells(built_site / f"{docname}.html"), computed)
+    if differences:
+        pytest.fail(
+            f"{docname}: the notebook prints other tensors than its page:\n"
+            + "\n\n".join(differences),
+            pytrace=False,
+        )
+
+
 def test_every_other_notebook_the_site_offers_runs_as_downloaded(
     notebook_reader: Reader,
     notebook_runs: dict[str, NotebookRun],
     built_site: Path,
     site_base_url: str,
 ) -> None:
-    """Notebooks besides the gallery's (the pages' exercises): each starts with the install cell
-    and runs from top to bottom as it is."""
+    """Notebooks besides the gallery's and the pages' (the pages' exercises): each starts with
+    the install cell and runs from top to bottom as it is."""
     offered = {
         urljoin(site_base_url, urljoin(page, a.attrs["href"]).split("#")[0])
         for page in html_pages(built_site)
         for a in read_page(built_site / page).find_all("a")
         if a.attrs.get("href", "").split("#")[0].endswith(".ipynb")
     }
-    others = offered - set(gallery_notebook_urls(built_site, site_base_url).values())
+    offered = {url for url in offered if url.startswith(site_base_url)}
+    others = (
+        offered
+        - set(gallery_notebook_urls(built_site, site_base_url).values())
+        - set(page_notebook_urls(built_site, site_base_url).values())
+    )
     runs = run_notebooks(
         notebook_reader, {f"other-{n:02d}": url for n, url in enumerate(sorted(others))}
     )
@@ -424,7 +489,9 @@ def test_a_local_build_tells_the_reader_to_install_the_wheel_in_its_folder(tmp_p
     command = f"pip install {torch_requirement()} matplotlib {wheel.resolve()}"
     assert f"    {command}" in script.splitlines(), "the script does not name the built wheel"
     notebook = nbformat.read(downloads["jupyter"], as_version=4)
-    assert f"%{command}" in notebook.cells[0].source.splitlines()
+    lines = notebook.cells[0].source.splitlines()
+    assert f"    %pip install {torch_requirement()}" in lines  # only where torch is missing
+    assert f"%pip install matplotlib {wheel.resolve()}" in lines
     # The script in the repository keeps the command that is true there.
     source = (site / "examples" / f"{name}.py").read_text(encoding="utf-8")
     assert '    pip install torch==2.13.0 -e ".[examples]"' in source.splitlines()
@@ -493,3 +560,116 @@ def test_the_host_answers_a_missing_page_with_the_site_404(tmp_path: Path) -> No
         assert fetch(url + "index.html")[0] == 200
         status, _, body = fetch(url + "a/b/c/gone.html")
     assert (status, body) == (404, b"<p>Page not found</p>")
+
+
+# -- One click to run: the Colab links and the branch they open ---------------------------------
+
+COLAB = "https://colab.research.google.com/github/"
+NOTEBOOKS_BRANCH = "built-notebooks"
+
+
+def workflow_publish_step() -> str:
+    """The Pages workflow's command that publishes the notebooks, as the workflow runs it."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "docs.yml").read_text())
+    job = workflow["jobs"]["build-site"]
+    runs = [step["run"] for step in job["steps"] if "publish_notebooks.py" in step.get("run", "")]
+    assert len(runs) == 1, "the Pages workflow has no step that runs tools/publish_notebooks.py"
+    assert "'notebooks'" in job["env"]["XENTDOCS_NOTEBOOKS_BRANCH"], "the branch has no default"
+    assert job["permissions"]["contents"] == "write", "the workflow cannot push the branch"
+    return runs[0]
+
+
+def test_every_colab_link_opens_the_notebook_of_its_page_on_the_published_branch(
+    tmp_path: Path,
+) -> None:
+    """Build a small site for a GitHub repository, run the workflow's publish step into a local
+    bare repository, then follow every Colab link of the site to the branch."""
+    step = workflow_publish_step()
+    site = copy_small_site(
+        tmp_path / "site",
+        page="docs/lecture/01-one-hot.md",
+        example="examples/plot_01_class_weights_from_counts.py",
+    )
+    env = build_env(site)
+    for variable in ("READTHEDOCS_CANONICAL_URL", "READTHEDOCS_GIT_CLONE_URL"):
+        env.pop(variable, None)
+    env.update(
+        XENTDOCS_BASEURL="https://example.github.io/xentdocs/",
+        XENTDOCS_REPOSITORY_URL="https://github.com/example/xentdocs",
+        XENTDOCS_NOTEBOOKS_BRANCH=NOTEBOOKS_BRANCH,
+    )
+    result = build(site, env=env)
+    assert result.returncode == 0, output_of(result)
+    html = site / "_build" / "html"
+
+    bare = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "--bare", "--quiet", str(bare)], check=True)
+    # The workflow's own command line, with the bare repository for GitHub's.
+    command = step.replace("\n", " ")
+    assert '--branch "${XENTDOCS_NOTEBOOKS_BRANCH}"' in command
+    published = subprocess.run(
+        [
+            *(sys.executable, str(site / "tools" / "publish_notebooks.py"), str(html)),
+            *("--remote", str(bare), "--branch", NOTEBOOKS_BRANCH, "--source", "a test"),
+        ],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    check(published, "tools/publish_notebooks.py")
+
+    def on_branch(path: str) -> bytes | None:
+        shown = subprocess.run(
+            ["git", "--git-dir", str(bare), "show", f"{NOTEBOOKS_BRANCH}:{path}"],
+            capture_output=True,
+            check=False,
+        )
+        return shown.stdout if shown.returncode == 0 else None
+
+    prefix = f"{COLAB}example/xentdocs/blob/{NOTEBOOKS_BRANCH}/"
+    problems, seen = [], {}
+    for page in html_pages(html):
+        document = read_page(html / page)
+        for link in document.find_all("a"):
+            href = link.attrs.get("href", "")
+            if not href.startswith(COLAB):
+                continue
+            if not href.startswith(prefix) or not href.endswith(".ipynb"):
+                problems.append(f"{page}: {href} is not on the branch {NOTEBOOKS_BRANCH}")
+                continue
+            path = href.removeprefix(prefix)
+            what = " ".join(link.text().split())
+            seen.setdefault(page, set()).add(what)
+            stored = on_branch(path)
+            if stored is None:
+                problems.append(f"{page}: {href} names {path}, which the branch lacks")
+                continue
+            # The notebook the page itself offers for download under that name.
+            if "this page" in what:
+                expected = page_notebook_link(html, page)
+            elif "this recipe" in what:
+                expected = download_links(html, page).get("jupyter")
+            else:
+                expected = next(
+                    (
+                        urljoin(page, a.attrs["href"])
+                        for a in article(document).find_all("a", "download")
+                        if a.attrs.get("href", "").endswith(".ipynb")
+                    ),
+                    None,
+                )
+            if expected is None or (html / expected).read_bytes() != stored:
+                problems.append(f"{page}: {href} is not the notebook the page offers ({expected})")
+    assert not problems, "\n".join(problems)
+    assert {"Open this page in Colab", "Open its exercises in Colab"} <= seen.get(
+        "lecture/01-one-hot.html", set()
+    ), seen
+    assert "Open this recipe in Colab" in seen.get(
+        "auto_examples/plot_01_class_weights_from_counts.html", set()
+    ), seen
+    assert "Open this page in Colab" in seen.get("api.html", set()), seen
+    notebook = nbformat.reads(on_branch("_sources/lecture/01-one-hot.ipynb").decode(), as_version=4)
+    assert "https://example.github.io/xentdocs/_wheels/" in notebook.cells[0].source

@@ -1,7 +1,8 @@
 """No hand-typed results: a decimal number in the prose of a page must come from glue.
 
-The prose is what is left of a page once code (cells, fenced blocks, inline code), math (``$...$``,
-``$$...$$``, ``{math}`` roles) and glue roles are taken out. A decimal number left in it was typed
+The prose is the text of a page as the build reads it (``notebooks.read_page``, the one reader of
+the book's MyST pages): what is left once code (cells, fenced blocks, inline code), math
+(``$...$``, ``$$...$$``, ``{math}``), roles (glue among them) and link targets are taken out. A decimal number left in it was typed
 by hand, and would silently go stale when the code changes. Gallery scripts are checked the same
 way: their docstring and the comment lines of their text cells are prose.
 """
@@ -12,45 +13,41 @@ import re
 from pathlib import Path
 
 import pytest
+from notebooks import MARKDOWN, Block, markdown_blocks, read_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 
 DECIMAL = re.compile(r"(?<![\w.])[-+\u2212]?\d*\.\d+(?:[eE][-+]?\d+)?(?!\w|\.\d)")
+# Directives whose body is code, math or markup rather than prose.
+NOT_PROSE = ("code", "code-block", "sourcecode", "math", "glue", "eval-rst", "toctree")
+# Roles whose content the reader sees as text.
+TEXT_ROLES = {"term", "ref", "doc", "abbr", "sub", "sup"}
 
-FENCE = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})(?P<info>.*?)$(?P<body>.*?)^(?P=fence)\s*$", re.MULTILINE | re.DOTALL
-)
-DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.DOTALL)
-INLINE_MATH = re.compile(r"(?<!\\)\$(?!\s)[^$\n]+?(?<!\s)\$")
-ROLE = re.compile(r"\{(?:glue(?::\w+)?|math|eval|code)\}`[^`]*`")
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1", re.DOTALL)
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-LINK_TARGET = re.compile(r"\]\([^)]*\)")
-DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:.*$", re.MULTILINE)
+
+def prose_of_blocks(blocks: list[Block]) -> list[str]:
+    found = []
+    for block in blocks:
+        if block.kind == "code" or block.name.startswith(NOT_PROSE):
+            continue
+        if block.kind == "directive":
+            found += prose_of_blocks(markdown_blocks(block.source))
+            continue
+        for token in MARKDOWN.parse(block.source):
+            # The text of inline content, and the text a role such as {term} shows; not code,
+            # math, glue or other roles whose content is code, nor URLs.
+            for child in token.children or []:
+                if child.type == "text":
+                    found.append(child.content)
+                elif child.type == "myst_role" and child.meta["name"] in TEXT_ROLES:
+                    found.append(child.content.rpartition(" <")[0] or child.content)
+    return found
 
 
 def prose_of_markdown(text: str) -> str:
-    """Return the prose of a MyST page: everything but code, math, glue and markup options."""
-    text = FRONT_MATTER.sub("", text)
-
-    def keep_prose_directives(match: re.Match[str]) -> str:
-        # ```{note} and friends hold prose; code cells, code blocks and math do not.
-        info = match["info"].strip()
-        if info.startswith("{") and not re.match(
-            r"\{(code|code-cell|code-block|math|glue|eval-rst)", info
-        ):
-            return match["body"]
-        return ""
-
-    text = FENCE.sub(keep_prose_directives, text)
-    text = DISPLAY_MATH.sub("", text)
-    text = ROLE.sub("", text)
-    text = INLINE_MATH.sub("", text)
-    text = INLINE_CODE.sub("", text)
-    text = LINK_TARGET.sub("]", text)
-    return DIRECTIVE_OPTION.sub("", text)
+    """Return the prose of a MyST page, read as the build reads it: what a reader sees as text."""
+    return "\n".join(prose_of_blocks(read_page(text).blocks))
 
 
 def prose_of_example(source: str) -> str:
@@ -105,6 +102,8 @@ def test_there_are_pages_and_examples_to_check() -> None:
         ("```{note}\nA typed 1.25 in a note.\n```\n", ["1.25"]),
         ("Version 2 of torch, three classes, labels 0, 1 and 2.", []),
         ("See [the page](../x/1.5.html) for more.", []),
+        ("See {ref}`the 0.5 case <half>` and {term}`logit`.", ["0.5"]),
+        ("{func}`torch.round` with {math}`0.5` and {glue:text}`x:.2f`.", []),
     ],
 )
 def test_scanner_finds_typed_decimals_and_only_those(text: str, expected: list[str]) -> None:
