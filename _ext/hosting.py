@@ -20,8 +20,10 @@ when it is not (a local build):
   Sphinx reads them, through the ``source-read`` event), and the downloaded scripts, notebooks and
   per-example zips (rewritten in the built site, after Sphinx has written it). A script without
   that block is a build warning, so an error under ``-W``;
-- each downloaded notebook starts with the same command as a ``%pip install`` cell
-  (``install_cell_source(app)`` gives its text to any extension that writes notebooks);
+- each downloaded notebook starts with a cell that installs the same things with ``%pip``, torch
+  only where the kernel has none (Colab brings its own), and says which torch computed the
+  outputs saved in it (``install_cell_source(app)`` gives its text to any extension that writes
+  notebooks);
 - the gallery offers one archive of every example that runs without the site,
   ``_downloads/xentdocs_examples.zip``: ``xentdocs-examples/`` with the scripts, the notebooks,
   the wheel and a ``requirements.txt``.
