@@ -444,7 +444,9 @@ READ_FIGURE = """(figure) => {
     return {index: Number(input.value), max: Number(input.max), disabled: input.disabled,
             output: figure.querySelector('output').textContent,
             valuetext: input.getAttribute('aria-valuetext'), shown,
-            pictures: [...figure.querySelectorAll('svg')].map((svg) => svg.outerHTML).join('')};
+            pictures: [...figure.querySelectorAll('svg')].map((svg) => svg.outerHTML).join(''),
+            overflow: Math.max(...[...figure.querySelectorAll('*')].map(
+                (e) => e.getBoundingClientRect().right)) - document.documentElement.clientWidth};
 }"""
 
 
@@ -461,6 +463,30 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+def figure_violations(tab: object) -> list[str]:
+    """Serious axe violations inside the figures, in light mode and then in dark mode.
+
+    test_browser checks each whole page at 1280 px; this checks the figures at each width.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+    from test_browser import AXE_COLOUR_OPTIONS, AXE_OPTIONS, SERIOUS
+
+    found = []
+    for theme, options in [("light", AXE_OPTIONS), ("dark", AXE_COLOUR_OPTIONS)]:
+        tab.evaluate(f"document.documentElement.dataset.theme = {theme!r}")  # type: ignore[attr-defined]
+        tab.wait_for_timeout(300)  # type: ignore[attr-defined]  # the theme's colour transitions
+        results = Axe().run(tab, context={"include": [["figure.xd-explorable"]]}, options=options)
+        found += [
+            f"in {theme} mode: {violation['id']} ({violation['impact']}): {violation['help']} "
+            f"at {', '.join(map(str, node['target']))}: {node['html'][:200]}"
+            for violation in results.response["violations"]
+            if violation["impact"] in SERIOUS
+            for node in violation["nodes"]
+        ]
+    tab.evaluate("document.documentElement.dataset.theme = 'light'")  # type: ignore[attr-defined]
+    return found
+
+
 def keys_to_press(last: int, everywhere: bool) -> list[str]:
     """Every position from the first to the last and back a page, or a few of each kind of key."""
     if everywhere:
@@ -472,7 +498,7 @@ def keys_to_press(last: int, everywhere: bool) -> list[str]:
 def test_each_figure_moved_by_keyboard_shows_what_torch_computes(
     browser: object, site_url: str, figures: dict[str, list[Element]], width: int
 ) -> None:
-    from test_browser import AXE_OPTIONS, Watcher, serious_violations
+    from test_browser import ARTIFACTS, Watcher
 
     problems: list[str] = []
     for page in sorted(figures):
@@ -505,6 +531,8 @@ def test_each_figure_moved_by_keyboard_shows_what_torch_computes(
                     tab.keyboard.press(key)
                     state = handle.evaluate(READ_FIGURE)
                     where = f"{page}: {kind} after {key} at position {state['index']}"
+                    if state["overflow"] > 0:
+                        problems.append(f"{where}: wider than the window by {state['overflow']} px")
                     if state["output"] != state["valuetext"]:
                         problems.append(
                             f"{where}: output {state['output']!r}, aria-valuetext {state['valuetext']!r}"
@@ -524,10 +552,11 @@ def test_each_figure_moved_by_keyboard_shows_what_torch_computes(
                         problems.append(f"{where}: the same position drew two different pictures")
                 if width == 1280 and len(seen_frames) != start["max"] + 1:
                     problems.append(f"{page}: {kind} was not moved through all its values")
+                if width == 390:
+                    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                    handle.screenshot(path=str(ARTIFACTS / f"explorable-{kind}-390px.png"))
             problems += [f"{page} at {width} px: {p}" for p in watcher.take()]
-            problems += [
-                f"{page} at {width} px: {p}" for p in serious_violations(tab, AXE_OPTIONS, "")
-            ]
+            problems += [f"{page} at {width} px: {p}" for p in figure_violations(tab)]
             problems += [f"{page} at {width} px: {p}" for p in watcher.take()]
         finally:
             context.close()
