@@ -352,7 +352,7 @@ class Curves:
 
     def _width(self, series: int) -> float:
         """Thicker lines first, so a line that another covers still shows at its edges."""
-        return 2 + 1.5 * (len(self.keys) - 1 - series)
+        return 2 + 2 * (len(self.keys) - 1 - series)
 
     def _drawable(self, value: float) -> bool:
         return math.isfinite(value) and (value > 0 or not self.log)
@@ -499,6 +499,28 @@ class Explorable:
         How the grid is spaced, for the axis of a :class:`Curves` panel.
     formats : mapping of str to str, optional
         A format spec for a key's numbers; the others use ``".4f"``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from xentdocs.explorable import Curves, Explorable, Table
+    >>> values = [0.0, 0.5, 1.0, 1.5, 2.0]
+    >>> figure = Explorable(
+    ...     "squares",
+    ...     label="x",
+    ...     values=values,
+    ...     default=1.0,
+    ...     numbers={"x²": torch.tensor(values) ** 2},
+    ...     panels=[Curves("x²", ["x²"], ["x²"])],
+    ...     table=Table(["value"], [("x²", ["x²"])]),
+    ...     caption="The square of x.",
+    ... )
+    >>> figure
+    Explorable('squares', 5 frames, x = 1)
+    >>> figure.text("x²", 3)
+    '2.2500'
+    >>> figure._repr_html_().count('<input type="range"')
+    1
     """
 
     def __init__(
