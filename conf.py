@@ -155,7 +155,9 @@ html_theme = "sphinx_book_theme"
 templates_path = [str(ROOT / "_templates")]  # the theme's script macros, no fontawesome.js
 html_title = "xentdocs"
 html_static_path = [str(ROOT / "_static")]
-html_css_files = ["xentdocs.css"]
+html_css_files = ["xentdocs.css", "explorable.css"]
+# The explorable figures' slider (xentdocs/explorable.py): a few lines that pick a precomputed frame.
+html_js_files = [("explorable.js", {"defer": "defer"})]
 html_favicon = str(ROOT / "_static" / "favicon.svg")
 html_last_updated_fmt = None
 # A fresh browser profile logs a theme-mode console error unless the default mode is set.
