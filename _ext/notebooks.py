@@ -70,7 +70,8 @@ COLAB = "https://colab.research.google.com/github"
 MARKERS = {"exercise-start", "exercise-end", "solution-start", "solution-end"}
 ADMONITIONS = {"note", "warning", "tip", "hint", "important", "caution", "attention", "seealso"}
 # Directives that only the site can show: a notebook leaves them out.
-SITE_ONLY = {"toctree", "bibliography", "glossary", "eval-rst", "contents"}
+# What only the site can show: tables of contents, the index (it feeds the site's search), ...
+SITE_ONLY = {"toctree", "bibliography", "glossary", "eval-rst", "contents", "index"}
 CODE_ROLES = {"func", "meth", "class", "mod", "attr", "data", "obj", "exc", "code", "py:func"}
 MARKDOWN = create_md_parser(
     MdParserConfig(enable_extensions={"dollarmath", "amsmath", "colon_fence"}), RendererHTML
