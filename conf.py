@@ -121,7 +121,7 @@ sphinx_gallery_conf = {
 
 # -- HTML ----------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
-templates_path = ["_templates"]  # one override: the theme's script macros without fontawesome.js
+templates_path = ["_templates"]  # the theme's script macros without fontawesome.js; the sidebar
 html_title = "xentdocs"
 html_static_path = ["_static"]
 html_css_files = ["xentdocs.css"]
@@ -134,6 +134,9 @@ html_theme_options = {
     "show_navbar_depth": 1,
     "use_download_button": True,
 }
+# The theme's sidebar less its search field: the header's is the one search box on each page (and
+# the only one a phone shows). The navigation is the theme's, with named toggles (accessible_names).
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "xentdocs-sidebar-nav.html"]}
 # page_footer: what each page's footer says about where its numbers come from.
 page_footer_torch = TORCH_VERSION
 page_footer_default = (
