@@ -638,6 +638,38 @@ def test_search_finds_the_pages_that_teach_a_term(
     )
 
 
+# The page whose table of measurements must fit a laptop's window, and words of that table's header.
+MEASUREMENT_TABLE = ("beyond/17-at-scale.html", "peak memory")
+
+
+def test_the_measurement_table_fits_a_laptop_window(browser: Browser, site_url: str) -> None:
+    """At 1280 px the at-scale page's table of measurements is seen whole: it does not scroll."""
+    path, header = MEASUREMENT_TABLE
+    context = browser.new_context(viewport={"width": WIDE, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site_url + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        tables = page.evaluate(
+            """(header) => [...document.querySelectorAll('article table')]
+                .filter((t) => t.querySelector('thead') && t.querySelector('thead').innerText.includes(header))
+                .map((t) => {
+                    const box = t.closest('.pst-scrollable-table-container') || t.parentElement;
+                    const r = t.getBoundingClientRect();
+                    return {scroll: box.scrollWidth, client: box.clientWidth, left: r.left,
+                            right: r.right, window: document.documentElement.clientWidth};
+                })""",
+            header,
+        )
+    finally:
+        context.close()
+    assert tables, f"{path} has no table whose header says {header!r}"
+    for table in tables:
+        assert table["scroll"] <= table["client"] + 1, f"the table scrolls sideways: {table}"
+        assert table["left"] >= 0, table
+        assert table["right"] <= table["window"], table
+
+
 def test_copy_button_copies_the_code(browser: Browser, site_url: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
