@@ -32,7 +32,7 @@
     for (const box of main.querySelectorAll("*")) {
       const overflow = getComputedStyle(box).overflowX;
       const scrolls =
-        (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
+        (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth;
       const ours = box.hasAttribute(MARK);
       if (scrolls && !ours && !box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
         box.setAttribute(MARK, "");

@@ -231,15 +231,16 @@ CHECK_LAYOUT = r"""() => {
   // `from`: where the search for that box starts (an element's parent; a text's own element).
   const check = (rect, owner, what, from) => {
     if (rect.width === 0 || rect.height === 0) return;
-    if (rect.right <= width + 1 && rect.left >= -1) return;
-    if (hiddenFromTheEye(owner)) return;
     const [clip, overflow] = clipper(from);
     if (clip === null) {
+      if (rect.right <= width + 1 && rect.left >= -1) return;
+      if (hiddenFromTheEye(owner)) return;
       problems.push(`past the window's edge (${Math.round(rect.left)} to ${Math.round(rect.right)} px): ${what}`);
       return;
     }
     const c = clip.getBoundingClientRect();
     if (rect.right <= c.right + 1 && rect.left >= c.left - 1) return;  // inside its box: the box is checked itself
+    if (hiddenFromTheEye(owner)) return;
     if (overflow === 'auto' || overflow === 'scroll') containers.add(clip);
     else problems.push(`cut off by a box with overflow ${overflow}: ${what} in ${describe(clip)}`);
   };
