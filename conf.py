@@ -152,7 +152,8 @@ sphinx_gallery_conf = {
 
 # -- HTML ----------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
-templates_path = [str(ROOT / "_templates")]  # the theme's script macros, no fontawesome.js
+# The theme's script macros without fontawesome.js; the sidebar (see _ext/accessible_names.py).
+templates_path = [str(ROOT / "_templates")]
 html_title = "xentdocs"
 html_static_path = [str(ROOT / "_static")]
 html_css_files = ["xentdocs.css", "explorable.css"]
@@ -167,6 +168,9 @@ html_theme_options = {
     "show_navbar_depth": 1,
     "use_download_button": True,
 }
+# The theme's sidebar less its search field: the header's is the one search box on each page (and
+# the only one a phone shows). The navigation is the theme's, with named toggles (accessible_names).
+html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "xentdocs-sidebar-nav.html"]}
 # page_footer: what each page's footer says about where its numbers come from.
 page_footer_torch = TORCH_VERSION
 page_footer_default = (

@@ -1,78 +1,81 @@
-"""Close the accessibility gaps the theme, sphinx-gallery and Sphinx leave in the pages.
+"""Close the accessibility gaps the theme and Sphinx leave in the pages, by their public routes.
 
 - pydata-sphinx-theme 0.20 wraps each sidebar entry that has children (here the gallery) in a
   ``<details>`` whose ``<summary>`` holds only a decorative chevron: axe-core reports
-  ``summary-name`` (serious) on every page. Each such summary gets an ``aria-label`` naming the
-  entry it opens.
-- sphinx-gallery 0.22 gives each thumbnail of the gallery index an empty ``alt``. Each gets the
-  title of its example, which sphinx-gallery writes as the link right after the image.
-
+  ``summary-name`` (serious) on every page. The sidebar template ``_templates/xentdocs-sidebar-nav
+  .html`` (the theme's own, named in ``html_sidebars``) passes the theme's toctree markup through
+  :func:`label_disclosures`, which reads it with BeautifulSoup and gives each such summary an
+  ``aria-label`` naming the entry it opens. It works on a fresh parse of the markup, so the theme's
+  cached toctree is never edited.
 - Sphinx 9 writes the citations of a bibliography in a ``<div role="list">`` whose children have the
   role ``doc-biblioentry``, which is not a list item: axe-core reports ``aria-required-children``
-  (critical). The ``role="list"`` goes; each entry keeps its own role.
+  (critical). In the page's ``body`` (the ``html-page-context`` value), the ``role="list"`` goes;
+  each entry keeps its own role.
+- A box that scrolls sideways at the reader's window width (a wide table, formula, code block or
+  output on a phone) must be reachable with the keyboard and have a name: the theme makes the code
+  blocks, outputs and tables that overflow focusable; ``_static/scroll-regions.js``, added here,
+  does the same for display math and names each such box a region ("Table", "Formula", "Code",
+  "Output"), following the window as it resizes.
 
-The fourth gap, the thumbnail card's link whose text sphinx-gallery hides with ``display: none``
-(axe: ``link-name``), is closed in ``_static/xentdocs.css``.
+The gallery's thumbnails keep the empty ``alt`` sphinx-gallery gives them, on purpose: each is a
+small copy of its example's figure inside the card whose link names the example, so it adds nothing
+a screen reader does not hear from the link; the figure itself, on the example's page, has alt text
+that says what it shows (from its axes' titles). The thumbnail card's link, whose text
+sphinx-gallery hides with ``display: none``, gets its name back in ``_static/xentdocs.css`` (axe:
+``link-name``).
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from docutils import nodes
+from bs4 import BeautifulSoup, Tag
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
+from markupsafe import Markup
 from sphinx.application import Sphinx
 
-THUMBNAIL = "/images/thumb/sphx_glr_"
+# Written back as HTML5 with no more escaping than the builder did: void tags stay ``<br>``,
+# boolean attributes stay ``open``, text keeps its characters.
+HTML5 = HTMLFormatter(
+    entity_substitution=EntitySubstitution.substitute_xml,
+    void_element_close_prefix="",
+    empty_attributes_are_booleans=True,
+)
 
 
-def name_gallery_thumbnails(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    for image in doctree.findall(nodes.image):
-        if THUMBNAIL not in image.get("uri", "") or image.get("alt"):
+def label_disclosures(markup: object) -> Markup:
+    """The theme's sidebar markup with a name on each ``<summary>`` that has no text of its own."""
+    document = BeautifulSoup(str(markup), "html.parser")
+    for summary in document.find_all("summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
             continue
-        parent = image.parent
-        following = parent.children[parent.index(image) + 1 :]
-        title = next((n.astext().strip() for n in following if isinstance(n, nodes.paragraph)), "")
-        if title:
-            image["alt"] = title
+        item = summary.find_parent("li")
+        link = item.find("a") if isinstance(item, Tag) else None
+        entry = link.get_text(" ", strip=True) if isinstance(link, Tag) else ""
+        summary["aria-label"] = f"Show or hide the pages under {entry or 'this entry'}"
+    return Markup(document.decode(formatter=HTML5))
 
 
-def label_sidebar_toggles(
+def unlist_citations(body: str) -> str:
+    """The page body without ``role="list"`` on its lists of citations."""
+    document = BeautifulSoup(body, "html.parser")
+    citation_lists = document.select('div.citation-list[role="list"]')
+    for citations in citation_lists:
+        del citations["role"]
+    return document.decode(formatter=HTML5) if citation_lists else body
+
+
+def add_to_page(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
 ) -> None:
-    generate = context.get("generate_toctree_html")
-    if generate is None:
-        return
-
-    @functools.wraps(generate)
-    def labelled(*args: Any, **kwargs: Any) -> Any:
-        soup = generate(*args, **kwargs)
-        for summary in soup.select("summary") if hasattr(soup, "select") else []:
-            if summary.get_text(strip=True) or summary.get("aria-label"):
-                continue
-            item = summary.find_parent("li")
-            link = item.find("a", recursive=False) if item else None
-            entry = link.get_text(" ", strip=True) if link else "this section"
-            summary["aria-label"] = f"Show or hide the pages under {entry}"
-        return soup
-
-    context["generate_toctree_html"] = labelled
-
-
-CITATION_LIST = '<div role="list" class="citation-list">'
-
-
-def unlist_citations(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
-) -> None:
+    context["label_disclosures"] = label_disclosures
     body = context.get("body")
-    if isinstance(body, str) and CITATION_LIST in body:
-        context["body"] = body.replace(CITATION_LIST, '<div class="citation-list">')
+    if isinstance(body, str) and "citation-list" in body:  # only such pages are parsed
+        context["body"] = unlist_citations(body)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.connect("html-page-context", unlist_citations)
-    app.connect("doctree-resolved", name_gallery_thumbnails)
-    # After pydata-sphinx-theme (priority 500) has put generate_toctree_html in the context.
-    app.connect("html-page-context", label_sidebar_toggles, priority=600)
+    app.add_js_file("scroll-regions.js", loading_method="defer")
+    app.connect("html-page-context", add_to_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

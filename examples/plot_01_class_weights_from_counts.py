@@ -76,6 +76,7 @@ for position, (name, weights) in enumerate(schemes.items()):
     ax.bar(torch.arange(num_classes) + position * bar_width, weights, bar_width, label=name)
 ax.set_xticks(torch.arange(num_classes) + bar_width, [f"class {j}" for j in range(num_classes)])
 ax.set_ylabel("weight")
+ax.set_title("Class weights by scheme: the rarer classes weigh more")
 ax.legend()
 plt.show()
 

@@ -96,6 +96,7 @@ ax.set_yticks(range(num_sequences))
 ax.set_xlabel("position")
 ax.set_ylabel("sequence")
 fig.colorbar(image, ax=ax, label="loss")
+ax.set_title("Loss per real token; padding left blank")
 plt.show()
 
 # %%

@@ -50,7 +50,7 @@ for shift, t in ((-0.2, 1.0), (0.2, temperature)):
     ax.bar(classes + shift, probas, width=0.4, label=f"T = {t:g}")
 ax.set_xticks(classes, [f"class {j}" for j in range(num_classes)])
 ax.set_ylabel("teacher's probability")
-ax.set_title("example 0")
+ax.set_title(f"Teacher's probabilities, example 0, T = 1 and T = {temperature:g}")
 ax.legend()
 plt.show()
 

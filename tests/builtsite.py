@@ -1,7 +1,8 @@
-"""Read a built site: which pages it should have, their HTML as a small tree, and a local server.
+"""Read a built site: which pages it should have, their HTML parsed, and a local server.
 
 Shared by the tests that check ``_build/html`` (browser, links, downloads, reproducibility). The
-HTML is parsed with the standard library only, so the checks need nothing the build does not.
+HTML is parsed by BeautifulSoup (installed with the theme, pinned in the test group) with Python's
+own ``html.parser``, so every tag keeps the line it was written on.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,104 +55,32 @@ def is_timing_example(source: str) -> bool:
     return TIMING_SENTENCE in " ".join(source.split())
 
 
-# -- A small HTML tree ---------------------------------------------------------------------------
+# -- Reading a page ------------------------------------------------------------------------------
 
-VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
-
-
-@dataclass(eq=False)
-class Element:
-    tag: str
-    attrs: dict[str, str]
-    parent: Element | None = None
-    children: list[Element | str] = field(default_factory=list)
-    line: int = 0
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    def iter(self) -> Iterator[Element]:
-        """This element and every element inside it, in document order."""
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Element]:
-        return [
-            e
-            for e in self.iter()
-            if (tag is None or e.tag == tag) and (cls is None or cls in e.classes)
-        ]
-
-    def find(self, tag: str | None = None, cls: str | None = None) -> Element | None:
-        found = self.find_all(tag, cls)
-        return found[0] if found else None
-
-    def ancestors(self) -> Iterator[Element]:
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-    def markup(self) -> str:
-        """A canonical serialization, to compare two elements."""
-        attrs = "".join(f' {k}="{v}"' for k, v in sorted(self.attrs.items()))
-        inner = "".join(c if isinstance(c, str) else c.markup() for c in self.children)
-        return f"<{self.tag}{attrs}>{inner}</{self.tag}>"
+# A page's element as BeautifulSoup parses it (``name``, ``attrs``, ``sourceline``, ``get_text()``).
+Element = Tag
 
 
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(
-            tag, {k: v or "" for k, v in attrs}, self.stack[-1], line=self.getpos()[0]
-        )
-        self.stack[-1].children.append(element)
-        if tag not in VOID_TAGS:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(
-            tag, {k: v or "" for k, v in attrs}, self.stack[-1], line=self.getpos()[0]
-        )
-        self.stack[-1].children.append(element)
-
-    def handle_endtag(self, tag: str) -> None:
-        # Close the nearest open element of that name; a stray end tag closes nothing.
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse_html(text: str) -> Element:
-    builder = _TreeBuilder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
+def parse_html(text: str) -> BeautifulSoup:
+    """A page's HTML parsed by BeautifulSoup with Python's own parser (each tag keeps its line)."""
+    return BeautifulSoup(text, "html.parser")
 
 
 @functools.lru_cache(maxsize=256)
-def read_page(path: Path) -> Element:
-    """The parsed tree of one HTML file (cached: several tests read the same pages)."""
+def read_page(path: Path) -> BeautifulSoup:
+    """The parsed page of one HTML file (cached: several tests read the same pages; do not edit it)."""
     return parse_html(path.read_text(encoding="utf-8"))
 
 
-def article(document: Element) -> Element:
+def article(document: Tag) -> Tag:
     """The page's own content, without the theme's navigation, header and footer."""
-    return document.find("article", "bd-article") or document
+    found = document.find("article", class_="bd-article")
+    return found if isinstance(found, Tag) else document
+
+
+def classes(element: Tag) -> set[str]:
+    """The classes of an element (BeautifulSoup gives a list, or nothing when it has none)."""
+    return set(element.get_attribute_list("class", []))
 
 
 # -- Serving a folder on 127.0.0.1 ---------------------------------------------------------------
@@ -218,12 +147,5 @@ def serve(folder: Path) -> Iterator[str]:
 
 def baked_base_url(site: Path) -> str:
     """The address a built site was made for (its front page's canonical link), or ""."""
-    link = next(
-        (
-            e
-            for e in read_page(site / "index.html").find_all("link")
-            if e.attrs.get("rel") == "canonical"
-        ),
-        None,
-    )
-    return link.attrs["href"].removesuffix("index.html") if link is not None else ""
+    link = read_page(site / "index.html").find("link", rel="canonical", href=True)
+    return str(link["href"]).removesuffix("index.html") if isinstance(link, Tag) else ""

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin
 
 import nbformat
 import pytest
-from builtsite import ROOT, article, read_page
+from builtsite import ROOT, article, classes, read_page
 
 TIMEOUT = 900
 # A matplotlib backend for scripts run here (no display): it draws like Agg, and its show() does
@@ -61,17 +61,17 @@ class Cell:
 def page_cells(page: Path) -> list[Cell]:
     """The output sphinx-gallery shows under each code cell of an example page, in order."""
     cells: list[Cell] = []
-    for element in article(read_page(page)).iter():
-        if "sphx-glr-footer" in element.classes:
+    for element in article(read_page(page)).find_all(True):
+        if "sphx-glr-footer" in classes(element):
             break
-        if element.tag == "div" and "highlight-Python" in element.classes:
+        if element.name == "div" and "highlight-Python" in classes(element):
             cells.append(Cell())
-        elif cells and "sphx-glr-script-out" in element.classes:
-            cells[-1].text += element.text()
+        elif cells and "sphx-glr-script-out" in classes(element):
+            cells[-1].text += element.get_text()
         elif (
             cells
-            and element.tag == "img"
-            and element.classes & {"sphx-glr-single-img", "sphx-glr-multi-img"}
+            and element.name == "img"
+            and classes(element) & {"sphx-glr-single-img", "sphx-glr-multi-img"}
         ):
             cells[-1].images += 1
     return cells
@@ -205,15 +205,15 @@ def compare_script_output(shown: list[Cell], stdout: str) -> str | None:
 def download_links(site: Path, page: str) -> dict[str, str]:
     """The files a page's gallery footer offers, by kind (python, jupyter, zip), as site paths."""
     found = {}
-    for element in article(read_page(site / page)).iter():
+    for element in article(read_page(site / page)).find_all(True):
         kinds = [
             c.removeprefix("sphx-glr-download-")
-            for c in element.classes
+            for c in sorted(classes(element))
             if c.startswith("sphx-glr-download-")
         ]
-        link = element.find("a", "download")
+        link = element.find("a", class_="download", href=True)
         if kinds and link is not None:
-            found[kinds[0]] = unquote(urljoin(page, link.attrs["href"]))
+            found[kinds[0]] = unquote(urljoin(page, str(link["href"])))
     return found
 
 
@@ -226,9 +226,9 @@ def examples_archive_link(site: Path) -> str:
     """The site path of the archive of every example, as the gallery's index page links it."""
     page = "auto_examples/index.html"
     hrefs = [
-        unquote(urljoin(page, a.attrs["href"]))
-        for a in article(read_page(site / page)).find_all("a")
-        if a.attrs.get("href", "").endswith(".zip")
+        unquote(urljoin(page, str(a["href"])))
+        for a in article(read_page(site / page)).find_all("a", href=True)
+        if str(a["href"]).endswith(".zip")
     ]
     assert len(hrefs) == 1, f"the gallery's index links {len(hrefs)} archives: {hrefs}"
     return hrefs[0]

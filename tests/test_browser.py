@@ -5,7 +5,10 @@ headless Chromium (Debian's package, driven by Playwright). While it loads, ever
 page error, failed request, HTTP error and request to any other host is recorded; requests that
 would leave 127.0.0.1 are blocked, so the page is seen as a reader without network sees it. Then
 math, images, copy buttons, accessibility (axe-core) and the light/dark switch are checked on the
-same load, and each check is reported as its own test of that page.
+same load, and each check is reported as its own test of that page. Each page is opened again in a
+phone-wide window (390 px): at both widths nothing may be cut off or push the page sideways (a wide
+table, formula or code block scrolls in a box of its own that the keyboard reaches and that has a
+name), and the page has one search box.
 
 ``XENTDOCS_CHROMIUM`` names another Chromium binary; screenshots land in ``XENTDOCS_ARTIFACTS``
 (default ``_build/test-artifacts``), which CI keeps.
@@ -48,6 +51,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(os.environ.get("XENTDOCS_ARTIFACTS", ROOT / "_build" / "test-artifacts"))
+# The window widths every page is checked at: a phone's and a laptop's.
+NARROW, WIDE = 390, 1280
+WIDTHS = (NARROW, WIDE)
 
 PAGES = expected_pages()
 SERIOUS = {"critical", "serious"}
@@ -134,6 +140,9 @@ class PageReport:
     math: list[str] = field(default_factory=list)
     math_typeset: int = 0
     images: list[str] = field(default_factory=list)
+    # Per window width: what is cut off or pushes the page sideways, and its search boxes.
+    layout: dict[int, list[str]] = field(default_factory=dict)
+    search_boxes: dict[int, list[str]] = field(default_factory=dict)
     copy_buttons: list[str] = field(default_factory=list)
     accessibility: list[str] = field(default_factory=list)
     theme_switch: list[str] = field(default_factory=list)
@@ -177,11 +186,100 @@ CHECK_IMAGES = """async () => {
         setTimeout(resolve, 10000);
     });
     await Promise.all(images.map(settled));
-    return images.map((img) => ({
-        src: img.getAttribute('src'), alt: img.getAttribute('alt'),
-        loaded: img.complete && img.naturalWidth > 0,
-    }));
+    return images.map((img) => {
+        // An image with alt="" is decorative when the link or card it sits in names what it shows.
+        const holder = img.closest('a, .sphx-glr-thumbcontainer');
+        return {
+            src: img.getAttribute('src'), alt: img.getAttribute('alt'),
+            loaded: img.complete && img.naturalWidth > 0,
+            named_by: holder ? holder.innerText.trim() : '',
+        };
+    });
 }"""
+
+# Every element and line of text a reader can see that reaches past the window's left or right
+# edge, unless a box between it and the page scrolls sideways; each such box must be reachable with
+# the keyboard and have an accessible name. Text hidden from the eye for screen readers only (a
+# clip, a 1 px box) is not cut off.
+CHECK_LAYOUT = r"""() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  const containers = new Set();
+  const describe = (e) => {
+    const cls = (e.getAttribute('class') || '').trim().split(/\s+/).slice(0, 3).join('.');
+    const text = (e.innerText || e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+    return `<${e.tagName.toLowerCase()}${cls ? ' class=' + cls : ''}> "${text}"`;
+  };
+  // Text hidden from the eye on purpose (for screen readers only) is not cut off.
+  const hiddenFromTheEye = (e) => {
+    for (let a = e; a && a !== document.body; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.clip !== 'auto' || (s.clipPath !== 'none' && s.clipPath !== '')) return true;
+      const r = a.getBoundingClientRect();
+      if (s.overflow !== 'visible' && (r.width <= 1 || r.height <= 1)) return true;
+    }
+    return false;
+  };
+  // The nearest box around `e` that clips it sideways, and how (auto, scroll, hidden, clip).
+  const clipper = (from) => {
+    for (let a = from; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+      const overflow = getComputedStyle(a).overflowX;
+      if (overflow !== 'visible') return [a, overflow];
+    }
+    return [null, 'visible'];
+  };
+  // `from`: where the search for that box starts (an element's parent; a text's own element).
+  const check = (rect, owner, what, from) => {
+    if (rect.width === 0 || rect.height === 0) return;
+    const [clip, overflow] = clipper(from);
+    if (clip === null) {
+      if (rect.right <= width + 1 && rect.left >= -1) return;
+      if (hiddenFromTheEye(owner)) return;
+      problems.push(`past the window's edge (${Math.round(rect.left)} to ${Math.round(rect.right)} px): ${what}`);
+      return;
+    }
+    const c = clip.getBoundingClientRect();
+    if (rect.right <= c.right + 1 && rect.left >= c.left - 1) return;  // inside its box: the box is checked itself
+    if (hiddenFromTheEye(owner)) return;
+    if (overflow === 'auto' || overflow === 'scroll') containers.add(clip);
+    else problems.push(`cut off by a box with overflow ${overflow}: ${what} in ${describe(clip)}`);
+  };
+  if (document.documentElement.scrollWidth > width + 1)
+    problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${width} px window`);
+  const main = document.querySelector('main') || document.body;
+  for (const e of main.querySelectorAll('*')) {
+    if (!e.checkVisibility({visibilityProperty: true})) continue;
+    check(e.getBoundingClientRect(), e, describe(e), e.parentElement);
+  }
+  // Text runs too: a line of a <pre> has no element of its own.
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const owner = node.parentElement;
+    if (!node.textContent.trim() || !owner.checkVisibility({visibilityProperty: true})) continue;
+    range.selectNodeContents(node);
+    check(range.getBoundingClientRect(), owner, `text "${node.textContent.trim().slice(0, 60)}" of ${describe(owner)}`, owner);
+  }
+  for (const c of containers) {
+    const labelledby = (c.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    const name = (c.getAttribute('aria-label') || '').trim() ||
+      labelledby.map((id) => document.getElementById(id)?.textContent || '').join(' ').trim();
+    if (!(c.tabIndex >= 0) || c.closest('[inert]'))
+      problems.push(`a box that scrolls sideways but the keyboard cannot reach: ${describe(c)}`);
+    if (!name) problems.push(`a box that scrolls sideways without an accessible name: ${describe(c)}`);
+  }
+  return [...new Set(problems)];
+}"""
+
+# The search boxes a reader sees: fields, and the theme's buttons that open its search field.
+FIND_SEARCH_BOXES = """() => [...document.querySelectorAll(
+        'input[type=search], .search-button-field, .search-button, form[role=search] input')]
+    .filter((e) => e.checkVisibility({visibilityProperty: true, opacityProperty: true})
+                   && e.getBoundingClientRect().width > 0)
+    .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">`
+                + ` in ${(e.closest('header, nav, aside, article, .bd-sidebar-primary, .bd-header-article')
+                          || document.body).className.split(' ')[0] || 'body'}`)"""
 
 CHECK_COPY_BUTTONS = """() => [...document.querySelectorAll('div.highlight')]
     .filter((block) => block.querySelector('pre') && !block.querySelector('button.copybtn'))
@@ -268,8 +366,10 @@ def inspect_page(browser: Browser, base_url: str, path: str) -> PageReport:
         images = page.evaluate(CHECK_IMAGES)
         report.images = [f"image did not load: {i['src']}" for i in images if not i["loaded"]]
         report.images += [
-            f"image without alt text: {i['src']}" for i in images if not (i["alt"] or "").strip()
+            p for i in images if (p := alt_problem(i["src"], i["alt"], i["named_by"]))
         ]
+        report.layout[WIDE] = page.evaluate(CHECK_LAYOUT)
+        report.search_boxes[WIDE] = page.evaluate(FIND_SEARCH_BOXES)
         report.copy_buttons = [
             f"code block without a copy button: {c!r}" for c in page.evaluate(CHECK_COPY_BUTTONS)
         ]
@@ -283,7 +383,51 @@ def inspect_page(browser: Browser, base_url: str, path: str) -> PageReport:
         report.accessibility += dark
     finally:
         context.close()
+    report.layout[NARROW], report.search_boxes[NARROW] = inspect_narrow(browser, base_url, path)
     return report
+
+
+def inspect_narrow(browser: Browser, base_url: str, path: str) -> tuple[list[str], list[str]]:
+    """What is cut off or pushes the page sideways in a phone-wide window, and its search boxes."""
+    context = browser.new_context(viewport={"width": NARROW, "height": 844})
+    try:
+        page = context.new_page()
+        Watcher(base_url).attach(page)  # the same blocking of other hosts; problems counted above
+        page.goto(base_url + path, wait_until="load")
+        page.evaluate(WAIT_FOR_MATHJAX)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)  # the theme and scroll-regions.js settle their tab stops
+        return page.evaluate(CHECK_LAYOUT), page.evaluate(FIND_SEARCH_BOXES)
+    finally:
+        context.close()
+
+
+# An alt text that is only a file's name: one with an image's extension, a long hex hash (myst-nb
+# names its figures by their sha256), or the words sphinx-gallery makes of a figure's file name.
+FILE_NAME_ALT = re.compile(r"\.(png|jpe?g|gif|svg|webp)\b|[0-9a-f]{16,}", re.IGNORECASE)
+
+
+def alt_problem(src: str | None, alt: str | None, named_by: str = "") -> str | None:
+    """What is wrong with an image's alt text, or None when it says what the image shows.
+
+    ``alt=""`` marks a decorative image: allowed where the link or card the image sits in names
+    what it shows (``named_by``, that holder's text), as a gallery thumbnail beside its title.
+    """
+    if alt is None or (not alt.strip() and not named_by.strip()):
+        return f"image without alt text: {src}"
+    if not alt.strip():
+        return None
+    words = " ".join(alt.lower().split())
+    stem = Path(urlsplit(src or "").path).stem.lower()
+    gallery_words = " ".join(re.sub(r"[-_,]", " ", stem.removeprefix("sphx_glr_")).split())
+    gallery_words = re.sub(r" \d{3}$", "", gallery_words)  # sphinx-gallery drops the figure number
+    if (
+        FILE_NAME_ALT.search(alt)
+        or words in {stem, gallery_words}
+        or (len(gallery_words) > 8 and gallery_words in words)
+    ):
+        return f"image whose alt text is its file name: {src} (alt {alt!r})"
+    return None
 
 
 def kind_of(url: str) -> str:
@@ -396,6 +540,22 @@ def test_images_load_and_have_alt_text(report: PageReport) -> None:
     require_none(report, report.images, "image problems")
 
 
+by_width = pytest.mark.parametrize("width", WIDTHS)
+
+
+@by_page
+@by_width
+def test_nothing_is_cut_off_or_pushes_the_page_sideways(report: PageReport, width: int) -> None:
+    require_none(report, report.layout[width], f"at {width} px wide")
+
+
+@by_page
+@by_width
+def test_one_search_box(report: PageReport, width: int) -> None:
+    boxes = report.search_boxes[width]
+    assert len(boxes) == 1, f"{report.path} at {width} px shows {len(boxes)} search boxes: {boxes}"
+
+
 @by_page
 def test_code_blocks_have_copy_buttons(report: PageReport) -> None:
     require_none(report, report.copy_buttons, "copy buttons")
@@ -477,6 +637,38 @@ def test_search_finds_the_pages_that_teach_a_term(
     assert SEARCH_TERMS[term][0] in results[:5], (
         f"search for {term!r} ranks {SEARCH_TERMS[term][0]} low: {results}"
     )
+
+
+# The page whose table of measurements must fit a laptop's window, and words of that table's header.
+MEASUREMENT_TABLE = ("beyond/17-at-scale.html", "peak memory")
+
+
+def test_the_measurement_table_fits_a_laptop_window(browser: Browser, site_url: str) -> None:
+    """At 1280 px the at-scale page's table of measurements is seen whole: it does not scroll."""
+    path, header = MEASUREMENT_TABLE
+    context = browser.new_context(viewport={"width": WIDE, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(site_url + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        tables = page.evaluate(
+            """(header) => [...document.querySelectorAll('article table')]
+                .filter((t) => t.querySelector('thead') && t.querySelector('thead').innerText.includes(header))
+                .map((t) => {
+                    const box = t.closest('.pst-scrollable-table-container') || t.parentElement;
+                    const r = t.getBoundingClientRect();
+                    return {scroll: box.scrollWidth, client: box.clientWidth, left: r.left,
+                            right: r.right, window: document.documentElement.clientWidth};
+                })""",
+            header,
+        )
+    finally:
+        context.close()
+    assert tables, f"{path} has no table whose header says {header!r}"
+    for table in tables:
+        assert table["scroll"] <= table["client"] + 1, f"the table scrolls sideways: {table}"
+        assert table["left"] >= 0, table
+        assert table["right"] <= table["window"], table
 
 
 def test_copy_button_copies_the_code(browser: Browser, site_url: str) -> None:
@@ -577,6 +769,14 @@ BROKEN_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Broken</title>
 <body><main><p>Raw math that was never typeset: $x^2$ and \\(y\\).</p>
 <span class="math">\\(z\\)</span>
 <img src="missing.png" alt="a missing picture"><img src="good.svg">
+<img src="good.svg" alt="good.svg"><img src="good.svg" alt="">
+<a href="#top"><img src="good.svg" alt=""> A link that names the picture</a>
+<p style="width: 2000px">A paragraph wider than any window.</p>
+<div style="overflow: hidden; width: 100px"><span style="white-space: nowrap">Text that a box cuts off at its edge</span></div>
+<div style="overflow-x: auto; width: 100px"><pre>A line that scrolls in a box the keyboard cannot reach</pre></div>
+<div style="overflow-x: auto; width: 100px" tabindex="0" aria-label="A named box"><pre>A line that scrolls in a box with a name, as it should</pre></div>
+<span style="position: absolute; clip: rect(0 0 0 0); width: 1px; height: 1px; overflow: hidden; white-space: nowrap">Only for screen readers, and far too long to fit in any window at all, which is fine</span>
+<form role="search"><input type="search" name="q"></form><input type="search" name="q2">
 <div class="highlight"><pre>print("no copy button")</pre></div>
 <script>console.error("boom from the page"); undefined_function();</script>
 </main></body></html>"""
@@ -599,10 +799,39 @@ def test_the_checks_catch_a_broken_page(browser: Browser, tmp_path: Path) -> Non
     assert report.images == [
         "image did not load: missing.png",
         "image without alt text: good.svg",
+        "image whose alt text is its file name: good.svg (alt 'good.svg')",
+        "image without alt text: good.svg",
     ]
+    for width in WIDTHS:
+        layout = report.layout[width]
+
+        def found(*parts: str, layout: list[str] = layout) -> bool:
+            return any(all(part in problem for part in parts) for problem in layout)
+
+        assert found("the page is", f"in a {width} px window"), layout
+        assert found("past the window's edge", "A paragraph wider"), layout
+        assert found("cut off by a box with overflow hidden", "Text that a box cuts off"), layout
+        assert found("the keyboard cannot reach", "box the keyboard cannot reach"), layout
+        assert found("without an accessible name", "box the keyboard cannot reach"), layout
+        assert not found("with a name, as it should"), layout
+        assert not found("Only for screen readers"), layout
+        assert len(report.search_boxes[width]) == 2, report.search_boxes[width]
     assert report.copy_buttons == ["code block without a copy button: 'print(\"no copy button\")'"]
     assert any(p.startswith("image-alt") for p in report.accessibility), report.accessibility
     assert report.theme_switch == ["no visible theme switch button"]
+
+
+def test_alt_text_that_is_a_file_name_is_caught() -> None:
+    hashed = "../_images/c90e4d8c585684b457dfc7189c4cd801f3f9078e17c72fa1f6c06e318220d60e.png"
+    gallery = "../_images/sphx_glr_plot_01_class_weights_from_counts_001.png"
+    assert alt_problem(hashed, hashed) is not None  # myst-nb's default: the image's own path
+    assert alt_problem(gallery, "plot 01 class weights from counts") is not None  # sphinx-gallery's
+    assert alt_problem(gallery, "sphx_glr_plot_01_class_weights_from_counts_001") is not None
+    assert alt_problem(gallery, None) == f"image without alt text: {gallery}"
+    assert alt_problem(gallery, " ") == f"image without alt text: {gallery}"
+    assert alt_problem(gallery, "") is not None  # empty, and nothing around it names it
+    assert alt_problem(gallery, "", named_by="Class weights from label counts") is None
+    assert alt_problem(gallery, "Class weights by scheme: the rarer classes weigh more") is None
 
 
 def test_weigh_sorts_bytes_by_kind() -> None:

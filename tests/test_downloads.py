@@ -111,7 +111,7 @@ def test_script_notebook_and_page_give_the_exact_install_command(
     script = files["python"].read_text(encoding="utf-8")
     docstring = script.split('"""', 2)[1]
     assert [line.strip() for line in docstring.splitlines() if "pip install" in line] == [command]
-    page = " ".join(read_page(built_site / f"auto_examples/{name}.html").text().split())
+    page = " ".join(read_page(built_site / f"auto_examples/{name}.html").get_text().split())
     assert command in page, f"{name}'s page does not show {command}"
     first = nbformat.read(files["jupyter"], as_version=4).cells[0]
     assert first.cell_type == "code"
@@ -186,7 +186,7 @@ def test_the_install_cell_keeps_a_torch_and_says_so(tmp_path: Path) -> None:
 def test_gallery_header_gives_the_install_command_and_the_archive(
     built_site: Path, site_base_url: str
 ) -> None:
-    text = " ".join(read_page(built_site / "auto_examples/index.html").text().split())
+    text = " ".join(read_page(built_site / "auto_examples/index.html").get_text().split())
     assert install_command(built_site, site_base_url) in text
     assert (built_site / examples_archive_link(built_site)).is_file()
 
@@ -214,8 +214,8 @@ def test_the_archive_of_all_examples_holds_what_runs_them_offline(built_site: Pa
 def test_every_downloadable_file_is_offered_by_a_page(built_site: Path) -> None:
     offered = set()
     for page in html_pages(built_site):
-        for element in read_page(built_site / page).find_all("a"):
-            href = element.attrs.get("href", "")
+        for element in read_page(built_site / page).find_all("a", href=True):
+            href = str(element["href"])
             if "_downloads/" in href:
                 offered.add((built_site / unquote(urljoin(page, href))).resolve())
     stored = {p.resolve() for p in (built_site / "_downloads").rglob("*") if p.is_file()}

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin
 
 import nbformat
 import pytest
-from builtsite import ROOT, article, read_page
+from builtsite import ROOT, article, classes, read_page
 from notebooks import (
     SETUP_TAG,
     ExerciseFormatError,
@@ -87,13 +87,11 @@ def test_page_ends_with_two_to_four_exercises(page: str) -> None:
 def test_solutions_are_hidden_and_executed(built_site: Path, page: str) -> None:
     html = page.removesuffix(".md") + ".html"
     document = article(read_page(built_site / html))
-    solutions = [
-        e for e in document.iter() if e.tag == "div" and {"solution", "admonition"} <= e.classes
-    ]
+    solutions = document.select("div.solution.admonition")
     assert len(solutions) >= 2, f"{html} shows {len(solutions)} solutions"
     for solution in solutions:
-        assert "dropdown" in solution.classes, f"{html}: a solution is not hidden"
-        outputs = [e for e in solution.iter() if "cell_output" in e.classes]
+        assert "dropdown" in classes(solution), f"{html}: a solution is not hidden"
+        outputs = solution.select(".cell_output")
         assert outputs, f"{html}: a solution shows no computed output"
 
 
@@ -101,9 +99,9 @@ def test_solutions_are_hidden_and_executed(built_site: Path, page: str) -> None:
 def test_page_offers_its_exercises_without_solutions(built_site: Path, page: str) -> None:
     html = page.removesuffix(".md") + ".html"
     links = [
-        e.attrs["href"]
-        for e in article(read_page(built_site / html)).find_all("a")
-        if e.attrs.get("href", "").endswith(notebook_name(page.removesuffix(".md")))
+        str(e["href"])
+        for e in article(read_page(built_site / html)).find_all("a", href=True)
+        if str(e["href"]).endswith(notebook_name(page.removesuffix(".md")))
     ]
     assert links, f"{html} offers no notebook of its exercises"
     notebook_file = built_site / unquote(urljoin(html, links[0]))

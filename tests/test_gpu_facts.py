@@ -106,7 +106,7 @@ def test_without_a_gpu_the_script_records_only_that_none_was_there() -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_the_pages_show_no_gpu_figure_that_the_record_lacks(built_site: Path, page: str) -> None:
     record = load_record()
-    text = " ".join(article(read_page(built_site / page)).text().split())
+    text = " ".join(article(read_page(built_site / page)).get_text().split())
     record_text = RECORD.read_text(encoding="utf-8")
     for figure in QUOTED_GPU_FIGURES:
         if figure not in record_text:

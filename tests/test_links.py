@@ -57,15 +57,15 @@ class Link:
 
 def links_of(document: Element, page: str) -> list[Link]:
     return [
-        Link(page, element.line, element.attrs[LINKING[element.tag]])
-        for element in document.iter()
-        if element.tag in LINKING and element.attrs.get(LINKING[element.tag], "").strip()
+        Link(page, element.sourceline or 0, str(element[LINKING[element.name]]))
+        for element in document.find_all(list(LINKING))
+        if str(element.get(LINKING[element.name], "")).strip()
     ]
 
 
 def ids_of(document: Element) -> set[str]:
-    ids = {e.attrs["id"] for e in document.iter() if "id" in e.attrs}
-    return ids | {e.attrs["name"] for e in document.iter() if e.tag == "a" and "name" in e.attrs}
+    ids = {str(e["id"]) for e in document.find_all(id=True)}
+    return ids | {str(e["name"]) for e in document.find_all("a", attrs={"name": True})}
 
 
 def check_site_links(site: Path, base_url: str = "") -> tuple[list[str], list[Link]]:

@@ -30,6 +30,7 @@ from builtsite import (
     TIMING_SENTENCE,
     Element,
     article,
+    classes,
     expected_pages,
     html_pages,
     is_timing_example,
@@ -54,11 +55,11 @@ RUNNING_TIME = [
 
 
 def is_output(element: Element) -> bool:
-    classes = element.classes
+    names = classes(element)
     return (
-        bool(classes & {"cell_output", "sphx-glr-script-out"})
-        or any(c.startswith("pasted-") for c in classes)
-        or (element.tag == "img" and bool(classes & {"sphx-glr-single-img", "sphx-glr-multi-img"}))
+        bool(names & {"cell_output", "sphx-glr-script-out"})
+        or any(c.startswith("pasted-") for c in names)
+        or (element.name == "img" and bool(names & {"sphx-glr-single-img", "sphx-glr-multi-img"}))
     )
 
 
@@ -72,13 +73,15 @@ def outputs(site: Path, page: str) -> list[str]:
                 if isinstance(child, Element):
                     visit(child)
             return
-        shown = element.markup()
-        for image in element.find_all("img"):
-            file = site / unquote(urljoin(page, image.attrs.get("src", "")))
+        shown = str(element)  # its markup as written: two builds that agree write the same
+        images = [element] if element.name == "img" else element.find_all("img")
+        for image in images:
+            src = str(image.get("src", ""))
+            file = site / unquote(urljoin(page, src))
             digest = (
                 hashlib.sha256(file.read_bytes()).hexdigest()[:16] if file.is_file() else "missing"
             )
-            shown += f"\n[image {image.attrs.get('src')}: {digest}]"
+            shown += f"\n[image {src}: {digest}]"
         found.append(shown)
 
     visit(article(read_page(site / page)))
@@ -86,7 +89,7 @@ def outputs(site: Path, page: str) -> list[str]:
 
 
 def is_timing_page(site: Path, page: str) -> bool:
-    return TIMING_SENTENCE in " ".join(article(read_page(site / page)).text().split())
+    return TIMING_SENTENCE in " ".join(article(read_page(site / page)).get_text().split())
 
 
 def first_difference(a: str, b: str) -> str:
@@ -220,7 +223,7 @@ def test_no_page_carries_the_build_date(built_site: Path, source_date_epoch: int
 def test_page_says_which_versions_computed_it(
     built_site: Path, source_date_epoch: int, page: str
 ) -> None:
-    footer = " ".join(read_page(built_site / page).text().split())
+    footer = " ".join(read_page(built_site / page).get_text().split())
     for name, version in [("torch", torch.__version__), ("xentdocs", xentdocs.__version__)]:
         assert f"{name} {version}" in footer, (
             f"{page} does not say it was computed with {name} {version}"
@@ -259,7 +262,7 @@ def test_the_comparison_catches_a_changed_output_and_image(tmp_path: Path) -> No
 
 def test_the_api_footer_says_its_docstring_outputs_are_typed_and_tested(built_site: Path) -> None:
     """The API page's doctest outputs are typed, not computed by the build: its footer says so."""
-    footer = " ".join(read_page(built_site / "api.html").text().split())
+    footer = " ".join(read_page(built_site / "api.html").get_text().split())
     assert "typed in the docstrings" in footer
     assert "test suite runs every one of them" in footer
     assert "Every number on this page was computed while the site was built" not in footer
