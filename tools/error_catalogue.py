@@ -49,6 +49,7 @@ class Entry:
     cause: str  # MyST
     fix: str  # MyST
     see: str  # MyST, a {ref} to the page that explains it
+    asserts: str = ""  # a hidden cell after the entry's code: backs what cause and fix claim
 
 
 ENTRIES = [
@@ -80,10 +81,20 @@ ENTRIES = [
         "F.cross_entropy(logits, labels.unsqueeze(1))",
         "the labels have shape $(N, 1)$, a column, as a data set that stores one label per row"
         " gives them. Class indices have the input's shape without $C$: $(N)$ for $(N, C)$"
-        " logits. Float targets of another shape than the logits' get the same message.",
+        " logits. Float targets of another two-dimensional shape than the logits', such as"
+        " $(N, 1)$ or $(N, C - 1)$, get the same message (float targets of shape $(N)$ get"
+        " {ref}`error-target-float`).",
         "`labels.squeeze(1)`; not `squeeze()` without a dimension, which also drops the batch"
         " dimension of a batch of one.",
         "{ref}`common-mistakes`.",
+        # Float targets of another 2-D shape: the same message.
+        "for float_targets in (torch.rand(4, 1), torch.rand(4, 2)):\n"
+        "    try:\n"
+        "        F.cross_entropy(logits, float_targets)\n"
+        "    except RuntimeError as error:\n"
+        "        assert str(error) == str(last_error), error\n"
+        "    else:\n"
+        "        raise AssertionError(float_targets.shape)\n",
     ),
     Entry(
         "target-int32",
@@ -173,9 +184,21 @@ ENTRIES = [
         "probability_targets = F.softmax(logits, dim=1)\n"
         "F.cross_entropy(logits, probability_targets, ignore_index=0)",
         "an `ignore_index` with probability targets: there is no single class to ignore.",
-        "drop `ignore_index`; leave an example out by giving it all-zero probabilities, or use"
-        " class indices.",
+        "drop `ignore_index` and use class indices, or keep the probabilities and mask the"
+        " examples yourself: an all-zero row adds no loss and no gradient, but"
+        ' `reduction="mean"` still counts it, dividing by all $N$ rows; to average over the'
+        ' kept rows only, divide the `reduction="sum"` loss by their number.',
         "{ref}`soft-targets` and {ref}`ignore-index`.",
+        # An all-zero row: no loss, yet the mean divides by all N rows.
+        "masked_targets = probability_targets.clone()\n"
+        "masked_targets[1] = 0.0\n"
+        "per_row = F.cross_entropy(logits, masked_targets, reduction='none')\n"
+        "assert per_row[1] == 0\n"
+        "row_logits = logits.clone().requires_grad_()\n"
+        "F.cross_entropy(row_logits, masked_targets).backward()\n"
+        "assert (row_logits.grad[1] == 0).all()\n"
+        "assert torch.allclose(F.cross_entropy(logits, masked_targets), per_row.sum() / 4)\n"
+        "assert not torch.allclose(F.cross_entropy(logits, masked_targets), per_row.sum() / 3)\n",
     ),
     # -- Class weights -------------------------------------------------------------------------
     Entry(
@@ -209,9 +232,17 @@ ENTRIES = [
         "Arguments",
         "F.cross_entropy(logits, labels, label_smoothing=1.5)",
         "`label_smoothing` above 1: it is the share of the target moved to the uniform"
-        " distribution.",
-        "a value from 0 to 1.",
+        " distribution. Only values above 1 are refused: a negative one, outside the range the"
+        " message gives, raises nothing and is silently ignored: the loss is the one without"
+        " smoothing.",
+        "a value from 0 to 1 (check a negative one yourself: PyTorch will not).",
         "{ref}`label-smoothing`.",
+        # A negative label_smoothing is accepted and ignored, with either kind of target.
+        "for smoothing_targets in (labels, F.softmax(logits, dim=1)):\n"
+        "    assert torch.equal(\n"
+        "        F.cross_entropy(logits, smoothing_targets, label_smoothing=-0.5),\n"
+        "        F.cross_entropy(logits, smoothing_targets),\n"
+        "    )\n",
     ),
     Entry(
         "softmax-without-dim",
@@ -252,9 +283,18 @@ ENTRIES = [
         "one-hot-float",
         "one_hot",
         "F.one_hot(labels.float())",
-        "float labels: {func}`torch.nn.functional.one_hot` takes int64 labels only.",
+        "float labels: {func}`torch.nn.functional.one_hot` takes int64 labels only (int32 and"
+        " uint8 get the same message).",
         "`F.one_hot(labels.long())`.",
         "{ref}`one-hot`.",
+        # int32 and uint8 labels are refused too, with the same message.
+        "for dtype in (torch.int32, torch.uint8):\n"
+        "    try:\n"
+        "        F.one_hot(labels.to(dtype))\n"
+        "    except RuntimeError as error:\n"
+        "        assert str(error) == str(last_error), error\n"
+        "    else:\n"
+        "        raise AssertionError(dtype)\n",
     ),
     # -- Binary and multi-label ----------------------------------------------------------------
     Entry(
@@ -316,6 +356,9 @@ ENTRIES = [
         " default is `None`.",
         "leave `ignore_index` out with probability targets.",
         "{ref}`at-scale`.",
+        # Its default is None, not cross_entropy's -100.
+        "import inspect\n"
+        "assert inspect.signature(F.linear_cross_entropy).parameters['ignore_index'].default is None\n",
     ),
 ]
 
@@ -367,7 +410,7 @@ with prints_error():
 ```{{code-cell}} python
 :tags: [remove-cell]
 assert f"{{type(last_error).__name__}}: {{last_error}}" == {full!r}, last_error
-```
+{entry.asserts}```
 
 **Cause:** {entry.cause}
 
