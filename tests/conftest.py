@@ -7,14 +7,19 @@ device: every tensor a test makes without ``device=`` lands there. Unset, they r
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 import torch
 from builtsite import Host, baked_base_url
 from sitetools import build, build_env, copy_site, output_of
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 TEST_DEVICE_VARIABLE = "XENTDOCS_TEST_DEVICE"
 TEST_DEVICE_KEY = pytest.StashKey[torch.device | None]()  # the checked device, None when unset
@@ -167,3 +172,23 @@ def second_built_site(
     if reuse:
         return Path(reuse).resolve()
     return build_full_site(tmp_path_factory.mktemp("second") / "site", site_base_url)
+
+
+# One Chromium for the whole session: Playwright's sync API runs one event loop per thread, so a
+# second ``sync_playwright()`` while another is open fails ("Sync API inside the asyncio loop").
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: the browser tests need it. On Debian or Ubuntu run "
+            "`apt-get install chromium`, or name another binary in XENTDOCS_CHROMIUM. "
+            "(These tests fail rather than skip, so a CI without a browser cannot pass.)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

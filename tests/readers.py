@@ -80,12 +80,14 @@ def page_cells(page: Path) -> list[Cell]:
 def myst_page_cells(page: Path) -> list[Cell]:
     """What a MyST page shows under each code cell it shows (myst-nb's cell outputs), in order."""
     cells: list[Cell] = []
-    for element in article(read_page(page)).iter():
-        if element.tag == "div" and "cell" in element.classes:
+    for element in article(read_page(page)).find_all(True):
+        if element.name == "div" and "cell" in classes(element):
             cells.append(Cell())
-        elif cells and "cell_output" in element.classes:
-            cells[-1].text += element.text()
+        elif cells and "cell_output" in classes(element):
+            cells[-1].text += element.get_text()
+            # An explorable figure is drawn in HTML on the page; a notebook also gets its PNG.
             cells[-1].images += len(element.find_all("img"))
+            cells[-1].images += len(element.find_all("figure", class_="xd-explorable"))
     return cells
 
 
@@ -137,9 +139,9 @@ def shown_cells(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def page_notebook_link(site: Path, page: str) -> str | None:
     """The site path of the notebook a page's download menu offers as its ``.ipynb``."""
     document = read_page(site / page)
-    for element in document.iter():
-        if element.tag == "a" and element.text().strip() == ".ipynb":
-            return unquote(urljoin(page, element.attrs["href"]))
+    for element in document.find_all("a"):
+        if element.get_text().strip() == ".ipynb":
+            return unquote(urljoin(page, element["href"]))
     return None
 
 

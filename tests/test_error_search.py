@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
-from builtsite import ROOT, Element, Host, article, read_page
-from playwright.sync_api import Browser, Route, sync_playwright
+from builtsite import ROOT, Element, Host, article, classes, read_page
+from playwright.sync_api import Browser, Route
 
 CHROMIUM = os.environ.get("XENTDOCS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -101,11 +99,11 @@ def test_an_entry_whose_code_raises_nothing_is_refused() -> None:
 
 def entry_section(document: Element, label: str) -> Element:
     """The <section> of the entry labelled ``error-<label>``."""
-    target = next((e for e in document.iter() if e.attrs.get("id") == f"error-{label}"), None)
+    target = document.find(id=f"error-{label}")
     assert target is not None, f"{PAGE_HTML} has no element with id error-{label}"
-    if target.tag == "section":
+    if target.name == "section":
         return target
-    section = next((a for a in target.ancestors() if a.tag == "section"), None)
+    section = target.find_parent("section")
     assert section is not None, f"error-{label} is not inside a section"
     return section
 
@@ -116,27 +114,17 @@ def test_each_entry_is_a_section_titled_with_its_message(built_site: Path, entry
     section = entry_section(document, entry.label)
     heading = section.find("h3")
     assert heading is not None
-    title = heading.text().replace("\N{PILCROW SIGN}", "").replace("#", "").strip()
+    title = heading.get_text().replace("\N{PILCROW SIGN}", "").replace("#", "").strip()
     assert title == catalogue.text_of(entry)
-    text = section.text()
+    text = section.get_text()
     assert catalogue.message(entry) in text, "the section does not show the computed message"
     assert "Cause:" in text
     assert "Fix:" in text
-    links = [a for a in section.find_all("a") if "reference" in a.classes]
-    assert any("internal" in a.classes for a in links), "the entry links to no page"
+    links = [a for a in section.find_all("a") if "reference" in classes(a)]
+    assert any("internal" in classes(a) for a in links), "the entry links to no page"
 
 
 # -- The site's search ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.fail(f"no Chromium at {CHROMIUM}: the search tests need it", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def search(browser: Browser, site_url: str, query: str) -> list[str]:
@@ -177,7 +165,7 @@ def points_into_entry(url: str, site_url: str, built_site: Path, label: str) -> 
         return False
     document = article(read_page(built_site / PAGE_HTML))
     section = entry_section(document, label)
-    return any(e.attrs.get("id") == parts.fragment for e in section.iter())
+    return section.get("id") == parts.fragment or section.find(id=parts.fragment) is not None
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=LABELS)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
+from bs4 import NavigableString
 from builtsite import Element, html_pages, parse_html, read_page
 from IPython.core.formatters import DisplayFormatter
 
@@ -51,33 +52,44 @@ def small_figure(default: float = 1.0, **changes: object) -> Explorable:
 
 
 def frames_of(figure: Element) -> dict[str, list]:
-    script = next(e for e in figure.iter() if e.tag == "script")
-    assert script.attrs["type"] == "application/json"
-    return json.loads(script.text())
+    script = figure.find("script")
+    assert script is not None
+    assert script["type"] == "application/json"
+    return json.loads(script.get_text())
 
 
 def apply_frame(figure: Element, index: int) -> None:
     """Do what _static/explorable.js does: copy frame ``index``'s values into the numbered nodes."""
     data = frames_of(figure)
-    nodes = {e.attrs["data-xd"]: e for e in figure.iter() if "data-xd" in e.attrs}
+    nodes = {e["data-xd"]: e for e in figure.find_all(attrs={"data-xd": True})}
     for (number, name), value in zip(data["slots"], data["frames"][index], strict=True):
         node = nodes[str(number)]
         if name == "#text":
-            node.children = [value]
+            node.string = value
         else:
-            node.attrs[name] = value
+            node[name] = value
+
+
+def markup(node: Element | NavigableString) -> str:
+    """A canonical serialization (attributes sorted), to compare two elements."""
+    if not isinstance(node, Element):
+        return str(node)
+    attrs = "".join(
+        f' {k}="{" ".join(v) if isinstance(v, list) else v}"' for k, v in sorted(node.attrs.items())
+    )
+    inner = "".join(markup(child) for child in node.children)
+    return f"<{node.name}{attrs}>{inner}</{node.name}>"
 
 
 def comparable(figure: Element) -> str:
     """The figure's markup without what only the browser changes: numbering, data, slider state."""
-    for element in list(figure.iter()):
+    for script in figure.find_all("script"):
+        script.decompose()
+    for element in [figure, *figure.find_all(True)]:
         element.attrs.pop("data-xd", None)
-        if element.tag == "input":
+        if element.name == "input":
             element.attrs.pop("value")
-        element.children = [
-            c for c in element.children if not (isinstance(c, Element) and c.tag == "script")
-        ]
-    return figure.markup()
+    return markup(figure)
 
 
 def figure_element(html: str) -> Element:
@@ -97,12 +109,12 @@ def test_the_html_holds_the_default_frame_and_a_labelled_range_input() -> None:
     assert slider.attrs["aria-valuetext"] == "1"
     (label,) = root.find_all("label")
     assert label.attrs["for"] == slider.attrs["id"]
-    assert label.text() == "Logit t"
+    assert label.get_text() == "Logit t"
     (output,) = root.find_all("output")
-    assert output.attrs["for"] == slider.attrs["id"]
-    assert output.text() == "1"
+    assert output.get_attribute_list("for") == [slider.attrs["id"]]
+    assert output.get_text() == "1"
     cells = {
-        td.attrs["data-key"]: td.text() for td in root.find_all("td") if "data-key" in td.attrs
+        td.attrs["data-key"]: td.get_text() for td in root.find_all("td") if "data-key" in td.attrs
     }
     p0 = torch.softmax(torch.tensor([1.0, 0.0]), dim=0)[0].item()
     assert cells == {"p0": f"{p0:.4f}", "p1": f"{1 - p0:.4f}"}
@@ -162,6 +174,16 @@ def test_a_png_of_the_default_frame_goes_with_the_html() -> None:
 def test_bad_input_is_refused_with_what_was_wrong(changes: dict, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         small_figure(**changes)
+
+
+def test_a_legend_that_would_run_off_its_panel_is_refused() -> None:
+    """Each legend is one row; the browser clips what runs past the panel, so it is refused."""
+    long = ["cross-entropy", "softmax twice", "MSE on one-hot rows"]
+    panel = Curves("p", long, ["p0", "p1", "p0"])
+    with pytest.raises(ValueError, match="expected shorter series names"):
+        small_figure(panels=[panel])
+    fits = Curves("p", ["cross-entropy", "softmax twice", "MSE, one-hot"], ["p0", "p1", "p0"])
+    assert "MSE, one-hot" in small_figure(panels=[fits])._repr_html_()
 
 
 def test_a_kind_must_be_a_name_and_a_figure_must_stay_light() -> None:
@@ -368,7 +390,7 @@ def figures(built_site: Path) -> dict[str, list[Element]]:
         for element in document.find_all("input"):
             if element.attrs.get("type") != "range":
                 continue
-            figure = next((a for a in element.ancestors() if "xd-explorable" in a.classes), None)
+            figure = element.find_parent(class_="xd-explorable")
             if figure is None:
                 strays.append(
                     f"{page}: a range input outside an explorable figure: {element.attrs}"
@@ -415,22 +437,22 @@ def test_without_javascript_each_figure_is_drawn_at_its_default_value(
             (slider,) = figure.find_all("input")
             (output,) = figure.find_all("output")
             svgs = figure.find_all("svg")
-            drawn = [e for svg in svgs for e in svg.iter() if e.tag in {"rect", "polyline"}]
+            drawn = [e for svg in svgs for e in svg.find_all(["rect", "polyline"])]
             if not svgs or not drawn:
                 problems.append(f"{page}: {kind} has no drawn SVG")
-            if output.text() != slider.attrs["aria-valuetext"]:
+            if output.get_text() != slider.attrs["aria-valuetext"]:
                 problems.append(f"{page}: {kind}'s output and aria-valuetext differ")
             label = [
                 e for e in figure.find_all("label") if e.attrs.get("for") == slider.attrs["id"]
             ]
-            if not label or not label[0].text().strip():
+            if not label or not label[0].get_text().strip():
                 problems.append(f"{page}: {kind}'s slider has no visible label")
             shown = {
-                td.attrs["data-key"]: td.text()
+                td.attrs["data-key"]: td.get_text()
                 for td in figure.find_all("td")
                 if "data-key" in td.attrs
             }
-            problems += mismatches(kind, output.text(), shown)
+            problems += mismatches(kind, output.get_text(), shown)
     assert figures, "the site has no explorable figure"
     assert not problems, "\n".join(problems)
 
@@ -448,19 +470,6 @@ READ_FIGURE = """(figure) => {
             overflow: Math.max(...[...figure.querySelectorAll('*')].map(
                 (e) => e.getBoundingClientRect().right)) - document.documentElement.clientWidth};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: these tests need it (see tests/test_browser.py)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def figure_violations(tab: object) -> list[str]:

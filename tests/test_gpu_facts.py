@@ -123,7 +123,7 @@ def test_the_pages_show_no_gpu_figure_that_the_record_lacks(built_site: Path, pa
 
 @pytest.mark.parametrize("page", PAGES)
 def test_the_pages_hide_the_code_that_reads_the_record(built_site: Path, page: str) -> None:
-    text = article(read_page(built_site / page)).text()
+    text = article(read_page(built_site / page)).get_text()
     for code in ("json.loads", "gpu_fact(", 'record["facts"]', "provenance["):
         assert code not in text, f"{page} shows the code that reads the GPU record ({code!r})"
 
@@ -134,7 +134,7 @@ def test_no_gpu_section_is_only_a_missing_record(built_site: Path, page: str) ->
     for section in article(read_page(built_site / page)).find_all("section"):
         if section.find("section") is not None:  # judge the innermost sections
             continue
-        outputs = [o.text() for o in section.find_all(cls="cell_output")]
+        outputs = [o.get_text() for o in section.find_all(class_="cell_output")]
         if any("not recorded yet" in o.lower() for o in outputs):
             others = [o for o in outputs if "not recorded yet" not in o.lower()]
             assert others, f"{page}: a section whose only output is that nothing is recorded"

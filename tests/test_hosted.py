@@ -635,7 +635,7 @@ def test_every_colab_link_opens_the_notebook_of_its_page_on_the_published_branch
                 problems.append(f"{page}: {href} is not on the branch {NOTEBOOKS_BRANCH}")
                 continue
             path = href.removeprefix(prefix)
-            what = " ".join(link.text().split())
+            what = " ".join(link.get_text().split())
             seen.setdefault(page, set()).add(what)
             stored = on_branch(path)
             if stored is None:

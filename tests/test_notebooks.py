@@ -92,8 +92,8 @@ def test_the_download_menu_offers_the_page_and_its_exercises(
 ) -> None:
     document = read_page(built_site / f"{docname}.html")
     menu = [
-        a.text().strip()
-        for e in document.find_all(cls="dropdown-download-buttons")
+        a.get_text().strip()
+        for e in document.find_all(class_="dropdown-download-buttons")
         for a in e.find_all("a")
     ]
     assert ".ipynb" in menu, f"{docname}: the download menu has {menu}"
@@ -101,7 +101,7 @@ def test_the_download_menu_offers_the_page_and_its_exercises(
     if "{exercise-start}" in exercises:
         hrefs = [
             a.attrs.get("href", "")
-            for e in document.find_all(cls="dropdown-download-buttons")
+            for e in document.find_all(class_="dropdown-download-buttons")
             for a in e.find_all("a")
         ]
         assert any(h.endswith(notebook_name(docname)) for h in hrefs), hrefs

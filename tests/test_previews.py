@@ -9,27 +9,16 @@ and the preview scripts come from the site itself.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
 from builtsite import article, read_page, serve
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
-from test_browser import AXE_OPTIONS, CHROMIUM, CHROMIUM_ARGS, Watcher, serious_violations
+from playwright.sync_api import Browser, Locator, Page
+from test_browser import AXE_OPTIONS, Watcher, serious_violations
 
 PAGE = "lecture/01-one-hot.html"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.fail(f"no Chromium at {CHROMIUM} (see test_browser.py)", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +45,16 @@ def links_of(site: Path, page: str) -> tuple[str, str]:
 def definition(site: Path, page: str, href: str) -> str:
     """The first words of what the link points to: a term's definition, a section's paragraph."""
     path, _, anchor = unquote(urljoin(page, href)).partition("#")
-    for element in read_page(site / path).iter():
-        if element.attrs.get("id") != anchor:
-            continue
-        if element.tag == "dt":
-            siblings = [c for c in element.parent.children if not isinstance(c, str)]
-            return " ".join(siblings[siblings.index(element) + 1].text().split())[:40]
-        paragraph = element.find("p")
-        assert paragraph is not None, f"{path}#{anchor} has no paragraph"
-        return " ".join(paragraph.text().split())[:40]
-    raise AssertionError(f"{path} has no element with the id {anchor}")
+    element = read_page(site / path).find(id=anchor)
+    if element is None:
+        raise AssertionError(f"{path} has no element with the id {anchor}")
+    if element.name == "dt":
+        definition = element.find_next_sibling("dd")
+        assert definition is not None, f"{path}#{anchor} is a term without a definition"
+        return " ".join(definition.get_text().split())[:40]
+    paragraph = element.find("p")
+    assert paragraph is not None, f"{path}#{anchor} has no paragraph"
+    return " ".join(paragraph.get_text().split())[:40]
 
 
 def shown_tip(page: Page, link: Locator) -> tuple[str, str]:
@@ -81,8 +70,8 @@ def shown_tip(page: Page, link: Locator) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def opened(chromium: Browser, site_url: str) -> Iterator[tuple[Page, Watcher]]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+def opened(browser: Browser, site_url: str) -> Iterator[tuple[Page, Watcher]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     watcher = Watcher(site_url)
     watcher.attach(page)

@@ -32,6 +32,7 @@ MAX_HTML_BYTES = 52 * 1024
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
 WIDTH, HEIGHT = 340, 230  # one panel's viewBox
 LEFT, RIGHT, TOP, BOTTOM = 46, 10, 44, 38
+LETTER = 6.6  # the width allowed a letter of a legend's name, in px
 NAME = re.compile(r"[a-z][a-z0-9-]*")
 
 
@@ -191,7 +192,15 @@ def _frame_svg(title: str, label: str, legend: Sequence[str]) -> _Node:
         _el("text", {"x": LEFT, "y": 14, "font-weight": "bold"}, title),
     )
     if len(legend) > 1:
-        x = LEFT
+        # One row from the panel's left edge; each name is allowed a generous 6.6 px a letter at
+        # 11 px (wider than the average glyph), so a row that fits here fits in the browser.
+        x = 8
+        needed = x + sum(24 + LETTER * len(name) for name in legend) - 10
+        if needed > WIDTH - RIGHT:
+            raise ValueError(
+                f"the legend {list(legend)} needs about {needed:.0f} px but a panel is "
+                f"{WIDTH - RIGHT} px wide; expected shorter series names"
+            )
         for index, name in enumerate(legend):
             colour = PALETTE[index % len(PALETTE)]
             svg.children.append(
@@ -208,7 +217,7 @@ def _frame_svg(title: str, label: str, legend: Sequence[str]) -> _Node:
                 )
             )
             svg.children.append(_el("text", {"x": x + 14, "y": 31}, name))
-            x += 24 + 6.2 * len(name)
+            x += 24 + LETTER * len(name)
     return svg
 
 
