@@ -185,9 +185,13 @@ page_footer_by_page = {
         "with torch {torch} and xentdocs {xentdocs}; the GPU's come from the record "
         "docs/beyond/gpu-facts.json, whose provenance the page prints.</p>",
     ),
-    "api": "<p>The outputs of the code cells on this page were computed while the site was built; "
-    "the outputs in the docstring examples are typed in the docstrings, and the test suite runs "
-    "every one of them and checks it. Both with torch {torch} and xentdocs {xentdocs}.</p>",
+    # Their only outputs are the docstrings' examples: typed, and checked by the test suite.
+    **dict.fromkeys(
+        ["api-functions", "api-check"],
+        "<p>The outputs in the docstring examples on this page are typed in the docstrings, and "
+        "the test suite runs every one of them and checks it, with torch {torch} and xentdocs "
+        "{xentdocs}.</p>",
+    ),
 }
 copybutton_exclude = ".linenos, .gp, .go"
 

@@ -1,11 +1,12 @@
 """Say under each page how its numbers came to be, truthfully.
 
-Most pages are executed while the site is built, so their footer says so. The API page is not: its
-examples are doctests, whose outputs are typed in the docstrings and checked by the test suite
-(``tests/test_doctests.py``) against the same torch. Its footer says that instead.
+Most pages are executed while the site is built, so their footer says so. The pages of the
+functions' docstrings are not: their examples are doctests, whose outputs are typed in the
+docstrings and checked by the test suite (``tests/test_doctests.py``) against the same torch.
+Their footer says that instead.
 
 Configuration (``conf.py``): ``page_footer_default`` (HTML) and ``page_footer_by_page``, a dict from
-page name (``"api"``) to the HTML of that page's footer. Both may use ``{torch}`` and
+page name (``"api-functions"``) to the HTML of that page's footer. Both may use ``{torch}`` and
 ``{xentdocs}`` for the versions.
 """
 

@@ -39,14 +39,18 @@ SPHINX_BUILD = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["xen
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 
 
+# The API pages: every page's links to the package's functions resolve to them.
+API_PAGES = ("docs/api.md", "docs/api-functions.md", "docs/api-check.md")
+
+
 def copy_site(
     dest: Path, *, pages: Iterable[str] | None = None, examples: Iterable[str] | None = None
 ) -> Path:
     """Copy the site's sources to ``dest``.
 
     ``pages`` and ``examples`` are paths relative to the repository root; ``None`` copies them all.
-    The front page, the API page and the gallery header always come along: the front page links
-    the other two.
+    The front page, the API pages and the gallery header always come along: the front page links
+    the others, and every page's links to a function resolve on the API pages.
     """
     dest.mkdir(parents=True, exist_ok=True)
     for part in SITE_PARTS:
@@ -56,7 +60,7 @@ def copy_site(
         else:
             shutil.copy2(source, dest / part)
     all_pages = [p.relative_to(ROOT) for p in sorted((ROOT / "docs").rglob("*.md"))]
-    always = ("docs/index.md", "docs/api.md")
+    always = ("docs/index.md", *API_PAGES)
     chosen_pages = all_pages if pages is None else [Path(p) for p in (*pages, *always)]
     all_examples = [p.relative_to(ROOT) for p in sorted((ROOT / "examples").glob("plot_*.py"))]
     chosen_examples = all_examples if examples is None else [Path(e) for e in examples]

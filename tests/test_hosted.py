@@ -61,7 +61,7 @@ from readers import (
     shown_cells,
     torch_requirement,
 )
-from sitetools import build, build_env, copy_site, copy_small_site, output_of
+from sitetools import API_PAGES, build, build_env, copy_site, copy_small_site, output_of
 
 pytestmark = pytest.mark.site  # each test builds a copy of the site
 
@@ -423,7 +423,8 @@ def tiny_site(dest: Path) -> Path:
     """The site's configuration with a one-paragraph front page and one small example."""
     site = copy_site(dest, pages=[], examples=[])
     (site / "docs" / "index.md").write_text(TINY_INDEX, encoding="utf-8")
-    (site / "docs" / "api.md").unlink()
+    for page in API_PAGES:
+        (site / page).unlink()
     (site / "examples" / f"{TINY_NAME}.py").write_text(TINY_EXAMPLE, encoding="utf-8")
     return site
 

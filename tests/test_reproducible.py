@@ -260,9 +260,12 @@ def test_the_comparison_catches_a_changed_output_and_image(tmp_path: Path) -> No
     assert "0.5" in first[1]
 
 
-def test_the_api_footer_says_its_docstring_outputs_are_typed_and_tested(built_site: Path) -> None:
-    """The API page's doctest outputs are typed, not computed by the build: its footer says so."""
-    footer = " ".join(read_page(built_site / "api.html").get_text().split())
+@pytest.mark.parametrize("page", ["api-functions.html", "api-check.html"])
+def test_the_api_footer_says_its_docstring_outputs_are_typed_and_tested(
+    built_site: Path, page: str
+) -> None:
+    """The API pages' doctest outputs are typed, not computed by the build: their footer says so."""
+    footer = " ".join(read_page(built_site / page).get_text().split())
     assert "typed in the docstrings" in footer
     assert "test suite runs every one of them" in footer
     assert "Every number on this page was computed while the site was built" not in footer
