@@ -41,7 +41,8 @@ print(f"targets:\n{targets}")
 # Mark the padding
 # ----------------
 # Every target that is padding becomes ``-100``, the default ``ignore_index`` of
-# :func:`torch.nn.functional.cross_entropy`. ``masked_fill`` (not ``masked_fill_``) leaves
+# :func:`torch.nn.functional.cross_entropy`. No real token here has the id 0, so every 0 is
+# padding; where the pad id is also a real token, build the mask from the sequences' lengths. ``masked_fill`` (not ``masked_fill_``) leaves
 # ``tokens`` as it was: ``targets`` is a view of it.
 targets = targets.masked_fill(targets == pad_id, -100)
 is_real = targets != -100

@@ -572,9 +572,9 @@ assert verdict.ok
 ::::
 
 **Predict, then run.** A sequence model gives logits of shape $(N, S, C) = (2, 5, 3)$, classes
-last, and labels of shape $(2, 5)$. Will `F.cross_entropy` raise, and if you swap $S$ and $C$
-so that $S = C = 3$, will it raise then? Compute the right mean loss of `sequence_logits` by
-moving the classes to dimension 1.
+last, and labels of shape $(2, 5)$. Will `F.cross_entropy` raise? And for sequences of
+$S = 3$ positions, as many as the classes, will it raise then? Compute the right mean loss of
+`sequence_logits` by moving the classes to dimension 1.
 
 ```{code-cell} python
 torch.manual_seed(0)
