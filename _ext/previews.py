@@ -101,7 +101,7 @@ def settled(content: str) -> str:
 
 
 def accessible(tip: str) -> str:
-    """A tip's HTML as it may sit in any page: a term's dt and dd inside a dl, no ids.
+    """A tip's HTML as it may sit in any page: a term's dt and dd inside a dl, no ids, no timing.
 
     sphinx-tippy copies a glossary entry as a bare ``<dt>``/``<dd>`` pair (axe: dlitem) and keeps
     the ids of what it copies, which the page may hold too (axe: duplicate ids).
@@ -116,6 +116,10 @@ def accessible(tip: str) -> str:
                 wrapper.append(definition.extract())
     for element in soup.find_all(id=True):
         del element["id"]
+    # sphinx-gallery ends a recipe's last section with its running time, which is no part of what
+    # the link points to and changes from build to build.
+    for timing in soup.find_all(class_="sphx-glr-timing"):
+        timing.decompose()
     return str(soup)
 
 

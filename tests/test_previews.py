@@ -9,6 +9,7 @@ and the preview scripts come from the site itself.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -127,3 +128,23 @@ def test_the_preview_scripts_come_from_the_site(built_site: Path) -> None:
     assert any("vendor/tippy-bundle" in s for s in sources), sources
     assert any("vendor/popper" in s for s in sources), sources
     assert not [s for s in sources if s.startswith(("http:", "https:", "//"))], sources
+
+
+def test_a_preview_leaves_out_the_running_time_a_recipe_ends_with() -> None:
+    """A recipe's last section ends with its running time: no part of the preview, and it would
+    make the preview scripts differ between two builds of the same sources."""
+    import previews  # _ext/previews.py
+
+    tip = (
+        '<h2 id="where-next">Where next</h2><p>Read on.</p>'
+        '<p class="sphx-glr-timing"><strong>Total running time of the script:</strong>'
+        " (0 minutes 1.922 seconds)</p>"
+    )
+    kept = previews.accessible(tip)
+    assert "running time" not in kept
+    assert "Read on." in kept
+    assert 'id="' not in kept
+    other = tip.replace("1.922", "1.433")
+    assert previews.settled(f'selector_to_html = {{"a": {json.dumps(tip)}}}') == previews.settled(
+        f'selector_to_html = {{"a": {json.dumps(other)}}}'
+    )
