@@ -10,9 +10,12 @@ is not in an explorable figure, or a figure of a kind with no recomputation here
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +25,7 @@ import torch.nn.functional as F
 from bs4 import NavigableString
 from builtsite import Element, html_pages, parse_html, read_page
 from IPython.core.formatters import DisplayFormatter
+from sitetools import build_env, copy_small_site, output_of
 
 import xentdocs
 from xentdocs.explorable import MAX_HTML_BYTES, Bars, Curves, Explorable, Table
@@ -176,6 +180,62 @@ def test_bad_input_is_refused_with_what_was_wrong(changes: dict, message: str) -
         small_figure(**changes)
 
 
+def png_title(png: bytes) -> str:
+    from PIL import Image  # matplotlib's own dependency
+
+    with Image.open(io.BytesIO(png)) as image:
+        return image.text["Title"]
+
+
+def test_the_static_image_is_the_default_frame() -> None:
+    """What a PDF of the book shows: the figure drawn at its default value, and saying so."""
+    for default in (-1.0, 1.5):
+        png = small_figure(default=default)._repr_png_()
+        assert png.startswith(b"\x89PNG")
+        assert png_title(png) == f"two-logits: Logit t = {default:g}"
+    assert small_figure()._repr_png_() == small_figure()._repr_png_(), "the same bytes each time"
+
+
+@pytest.mark.site
+def test_a_pdf_of_the_book_shows_the_figure_as_its_default_frame(tmp_path: Path) -> None:
+    """The LaTeX builder (a PDF of the book) takes the PNG of the temperature figure, at T = 1."""
+    site = copy_small_site(
+        tmp_path / "site", page="docs/lecture/02-softmax.md", example=SMALL_COPY_EXAMPLE
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-n",
+        "-b",
+        "latex",
+        "-c",
+        ".",
+        "docs",
+        "_build/latex",
+    ]
+    result = subprocess.run(
+        command,
+        cwd=site,
+        env=build_env(site),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert result.returncode == 0, output_of(result)
+    latex = site / "_build" / "latex"
+    (tex,) = latex.glob("*.tex")
+    text = tex.read_text(encoding="utf-8")
+    start = text.index("\\subsection{Temperature}")
+    section = text[start : text.find("\\subsection", start + 1)]
+    images = re.findall(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{([^}]+)\}\.png\}", section)
+    assert len(images) == 1, f"the Temperature section includes {images}"
+    assert png_title((latex / f"{images[0]}.png").read_bytes()) == (
+        "softmax-temperature: Temperature T = 1"
+    )
+
+
 def test_a_legend_that_would_run_off_its_panel_is_refused() -> None:
     """Each legend is one row; the browser clips what runs past the panel, so it is refused."""
     long = ["cross-entropy", "softmax twice", "MSE on one-hot rows"]
@@ -328,6 +388,8 @@ HOMES = {
     "distillation": "beyond/09-soft-targets.html",
     "float-limits": "beyond/14-numerical-limits.html",
 }
+# The recipe a small copy of the site keeps (any will do: the figures are on pages).
+SMALL_COPY_EXAMPLE = "examples/plot_04_check_custom_loss.py"
 MAX_FIGURE_BYTES = 60 * 1024  # the issue's bound: data and code together
 SHARED_FILES = ("_static/explorable.js", "_static/explorable.css")
 

@@ -692,7 +692,9 @@ class Explorable:
             ax.set_title(panel.title, fontsize="medium")
         picture.suptitle(f"{self.label}: {self.values[self.default]:g}")
         buffer = io.BytesIO()
-        picture.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+        # The PNG says which figure and frame it is, for a reader's tools and for the tests.
+        title = f"{self.kind}: {self.label} = {self.values[self.default]:g}"
+        picture.savefig(buffer, format="png", dpi=110, metadata={"Software": None, "Title": title})
         return buffer.getvalue()
 
     def __repr__(self) -> str:
