@@ -11,7 +11,6 @@ three results for the message pasted whole.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -20,15 +19,6 @@ import pytest
 from builtsite import ROOT, Element, Host, article, classes, read_page
 from playwright.sync_api import Browser, Route
 
-CHROMIUM = os.environ.get("XENTDOCS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-gpu",
-    "--disable-quic",
-]
 PAGE_HTML = "beyond/16-error-messages.html"
 
 
