@@ -246,3 +246,41 @@ def test_torch_refuses_integers_past_int64_too() -> None:
     # torch fails in its C++ argument parser; ours names the argument (the API page shows both).
     with pytest.raises((ValueError, OverflowError, RuntimeError)):
         F.cross_entropy(LOGITS, LABELS, ignore_index=2**70)
+
+
+@pytest.mark.parametrize(
+    "gamma",
+    [np.float32(2.0), np.float64(2.0), np.int64(2), torch.tensor(2.0), torch.tensor(2)],
+    ids=["np.float32", "np.float64", "np.int64", "0-d float tensor", "0-d int tensor"],
+)
+def test_focal_gamma_takes_the_scalars_label_smoothing_takes(gamma: object) -> None:
+    torch.testing.assert_close(
+        xentdocs.focal_loss(LOGITS, LABELS, gamma=gamma),
+        xentdocs.focal_loss(LOGITS, LABELS, gamma=2.0),
+    )
+
+
+@pytest.mark.parametrize("ignore_index", [np.int64(-1), np.int8(-7), torch.tensor(-1)])
+def test_focal_and_linear_cross_entropy_take_numpy_and_0_d_ignore_index(
+    ignore_index: object,
+) -> None:
+    value = int(ignore_index)
+    labels = torch.tensor([0, value, 2, 1])
+    torch.testing.assert_close(
+        xentdocs.focal_loss(LOGITS, labels, gamma=0.0, ignore_index=ignore_index),
+        F.cross_entropy(LOGITS, labels, ignore_index=value),
+    )
+    features = torch.randn(4, 5, generator=torch.Generator().manual_seed(2))
+    linear_weight = torch.randn(3, 5, generator=torch.Generator().manual_seed(3))
+    torch.testing.assert_close(
+        xentdocs.linear_cross_entropy(features, linear_weight, labels, ignore_index=ignore_index),
+        F.linear_cross_entropy(features, linear_weight, labels, ignore_index=value),
+    )
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_softmax_over_70000_classes_along_dim_0(dtype: torch.dtype) -> None:
+    logits = torch.zeros(70_000, 2, dtype=dtype)
+    assert torch.equal(xentdocs.softmax(logits, dim=0), torch.softmax(logits, dim=0))
+    assert check.softmax(torch.softmax(logits, dim=0), logits, dim=0)
+    assert not check.softmax(torch.zeros_like(logits), logits, dim=0)

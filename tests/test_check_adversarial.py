@@ -318,3 +318,165 @@ def test_a_topk_or_sort_pair_is_not_called_max_s() -> None:
         assert verdict.mistakes == ("max_pair",)
         assert ".max(dim=...)" not in verdict.message
     assert ".max(dim=...)" in check.predictions(torch.max(LOGITS, dim=1), LOGITS).message
+
+
+# -- the spread of right answers: only ways that are right in that dtype ------------------------
+
+
+def half_logits(num_examples: int, num_classes: int, scale: float, seed: int) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    return (torch.randn(num_examples, num_classes, generator=generator) * scale).half()
+
+
+# float16 logits whose exponentials overflow (a logit of 12), or whose 50,000 exponentials sum
+# past float16's largest: the naive softmax gives nan and zeros there, which are no right answer.
+OVERFLOWING = {
+    "a logit of 12": torch.tensor([[12.0, 0.0, 1.0], [0.0, 1.0, 2.0]]).half(),
+    "50,000 classes": half_logits(2, 50_000, 2.0, 3),
+}
+
+
+@pytest.mark.parametrize("logits", OVERFLOWING.values(), ids=OVERFLOWING.keys())
+def test_an_overflowing_way_does_not_widen_what_passes(logits: torch.Tensor) -> None:
+    probas = F.softmax(logits.double(), dim=1)
+    small = probas < probas.amax(dim=1, keepdim=True)
+    wrong = {
+        "zeros": torch.zeros_like(logits),
+        "the small ones doubled": torch.where(small, probas * 2, probas),
+        "the small ones zero": torch.where(small, torch.zeros_like(probas), probas),
+        "30 % more": probas * 1.3,
+        "30 % less": probas * 0.7,
+    }
+    for way, answer in wrong.items():
+        verdict = check.softmax(answer, logits)
+        assert not verdict.ok, way
+        assert verdict.mistakes in ((), ("naive_softmax_overflow",)), (way, verdict.message)
+    for answer in (F.softmax(logits, dim=1), probas, F.softmax(logits.float(), dim=1)):
+        assert check.softmax(answer, logits), check.softmax(answer, logits).message
+
+
+def test_a_naive_softmax_whose_sum_overflows_is_named_so() -> None:
+    logits = OVERFLOWING["50,000 classes"]
+    naive = torch.exp(logits) / torch.exp(logits).sum(dim=1, keepdim=True)
+    assert not naive.any()  # every quotient x / inf is 0: finite, and wrong
+    verdict = check.softmax(naive, logits)
+    assert verdict.mistakes == ("naive_softmax_overflow",), verdict.message
+    # The sum over the whole tensor overflows too: the same zeros, one explanation.
+    assert "sum over many classes is inf" in verdict.message
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_classes_summed_in_another_order_pass(dtype: torch.dtype) -> None:
+    # A transposed tensor, softmax along dim 0, sums in another order: over 50,000 classes that
+    # is several units of float64 off, and right.
+    logits = half_logits(2, 50_000, 6.0, 0).to(dtype)
+    for answer in (
+        F.softmax(logits.t(), dim=0).t(),
+        (torch.exp(logits.t()) / torch.exp(logits.t()).sum(dim=0)).t(),
+    ):
+        verdict = check.softmax(answer, logits)
+        assert verdict.ok, verdict.message
+    labels = torch.tensor([3, 49_999])
+    for reduction in ("mean", "none"):
+        answer = F.nll_loss(F.log_softmax(logits.t(), dim=0).t(), labels, reduction=reduction)
+        assert check.cross_entropy(answer, logits, labels, reduction), reduction
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_log_sum_exp_by_hand_passes_where_the_loss_is_small(
+    dtype: torch.dtype, reduction: str
+) -> None:
+    # Confident examples: log-sum-exp and the true logit nearly cancel.
+    logits = torch.tensor([[6.3, -2.1], [-4.0, 3.7], [5.2, 5.0], [0.1, 7.9], [8.0, -8.0]])
+    logits = logits.to(dtype)
+    labels = torch.tensor([0, 1, 0, 1, 0])
+    losses = torch.logsumexp(logits, dim=1) - logits[torch.arange(5), labels]
+    answer = {"none": losses, "mean": losses.mean(), "sum": losses.sum()}[reduction]
+    verdict = check.cross_entropy(answer, logits, labels, reduction)
+    assert verdict.ok, verdict.message
+    # ... and what differs from it by a factor still fails.
+    assert not check.cross_entropy(answer * 1.001, logits, labels, reduction)
+
+
+def test_a_mistake_that_gives_the_right_answer_is_never_named() -> None:
+    # With two classes the binary cross-entropy of the probabilities is the cross-entropy: an
+    # answer a little off is not "the binary cross-entropy", and the exact one is right.
+    logits = torch.tensor([[0.3, -1.2], [2.0, 0.5], [-0.7, 0.4]], dtype=torch.float64)
+    labels = torch.tensor([0, 0, 1])
+    probas = F.softmax(logits, dim=1)
+    one_hot = F.one_hot(labels, 2).double()
+    bce = F.binary_cross_entropy(probas, one_hot, reduction="none").mean(dim=1)
+    assert check.cross_entropy(bce, logits, labels, "none")
+    exact = F.cross_entropy(logits, labels, reduction="none")
+    for factor in (1 + 1e-13, 1 - 1e-13):
+        verdict = check.cross_entropy(exact * factor, logits, labels, "none")
+        assert "binary_cross_entropy" not in verdict.mistakes, verdict.message
+        assert not verdict.alternatives, verdict.message
+
+
+def test_probabilities_from_the_logits_are_named_where_log_probabilities_were_given() -> None:
+    # The checker gets float32 log-probabilities; the learner's probabilities come from the
+    # logits, a unit of float32 away from exp(log_probas): still "probabilities, not logs".
+    generator = torch.Generator().manual_seed(5)
+    logits = torch.randn(6, 5, generator=generator) * 2
+    labels = torch.tensor([3, 0, 2, 2, 1, 2])
+    log_probas = F.log_softmax(logits, dim=1)
+    answer = F.nll_loss(F.softmax(logits, dim=1), labels, reduction="none")
+    verdict = check.nll_loss(answer, log_probas, labels, "none")
+    assert verdict.mistakes == ("probas_not_log_probas",), verdict.message
+
+
+FLOAT8 = [torch.float8_e4m3fn, torch.float8_e5m2]
+
+
+@pytest.mark.parametrize("dtype", FLOAT8, ids=["e4m3fn", "e5m2"])
+def test_float8_inputs_get_a_verdict_for_nan_answers(dtype: torch.dtype) -> None:
+    logits = LOGITS.to(dtype)
+    nan = float("nan")
+    for verdict in (
+        check.softmax(torch.full((4, 3), nan), logits),
+        check.cross_entropy(nan, logits, LABELS),
+        check.softmax(F.softmax(logits.float(), dim=1) * 2, logits),
+    ):
+        assert not verdict.ok
+        assert "could not be compared" not in verdict.message, verdict.message
+    assert check.softmax(F.softmax(logits.float(), dim=1), logits)
+
+
+UNSIGNED = {
+    "torch.uint16": lambda labels: labels.to(torch.uint16),
+    "torch.uint32": lambda labels: labels.to(torch.uint32),
+    "torch.uint64": lambda labels: labels.to(torch.uint64),
+    "np.uint64": lambda labels: labels.numpy().astype(np.uint64),
+    "big-endian np.uint64": lambda labels: labels.numpy().astype(">u8"),
+}
+
+
+@pytest.mark.parametrize("convert", UNSIGNED.values(), ids=UNSIGNED.keys())
+def test_unsigned_labels_are_integers(convert: Callable[[torch.Tensor], object]) -> None:
+    labels = LOGITS.argmax(dim=1)
+    verdict = check.predictions(convert(labels), LOGITS)
+    assert verdict.ok, verdict.message
+    wrong = check.predictions(convert(labels + 1), LOGITS)
+    assert not wrong.ok
+    assert "predictions_dtype" not in wrong.mistakes, wrong.message
+
+
+def test_unsigned_labels_past_int64_are_wrong_labels_not_floats() -> None:
+    for answer in (
+        torch.full((4,), 2**64 - 1, dtype=torch.uint64),
+        np.full(4, 2**64 - 1, dtype=np.uint64),
+    ):
+        verdict = check.predictions(answer, LOGITS)
+        assert not verdict.ok
+        assert "should be integers" not in verdict.message, verdict.message
+        assert "outside that range" in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("num_classes", [2**40, 2**63 - 1], ids=["2**40", "2**63 - 1"])
+def test_a_one_hot_too_large_to_make_gets_a_verdict(num_classes: int) -> None:
+    verdict = check.one_hot(torch.zeros(4, 3), LABELS, num_classes)
+    assert not verdict.ok
+    assert "could not be compared" not in verdict.message
+    assert f"(4, {num_classes})" in verdict.message

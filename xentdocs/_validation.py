@@ -225,19 +225,28 @@ def check_reduction(reduction: object) -> None:
         raise ValueError(f"reduction must be one of {choices}, got {reduction!r}")
 
 
+def real_scalar(value: object, name: str) -> object:
+    """A NumPy scalar or a 0-d real tensor as the Python number it holds; anything else as is.
+
+    ``np.float32(0.1)`` gives 0.1 and ``np.bool_`` a bool (which the callers refuse); a tensor
+    on the meta device has no value, a ValueError that names the argument.
+    """
+    if isinstance(value, torch.Tensor):
+        if value.dim() == 0 and (value.is_floating_point() or is_integer_dtype(value.dtype)):
+            if not has_values(value):
+                raise ValueError(f"{name} must have a value, got a tensor on meta")
+            return value.item()
+    elif type(value).__module__ == "numpy" and hasattr(value, "item") and value.ndim == 0:
+        return value.item()
+    return value
+
+
 def check_label_smoothing(label_smoothing: object) -> float:
     """Raise unless ``label_smoothing`` is a number between 0.0 and 1.0; return it as a float.
 
     As in PyTorch, a NumPy scalar (``np.float32(0.1)``) or a 0-d real tensor works too.
     """
-    value = label_smoothing
-    if isinstance(value, torch.Tensor):
-        if value.dim() == 0 and (value.is_floating_point() or is_integer_dtype(value.dtype)):
-            if not has_values(value):
-                raise ValueError("label_smoothing must have a value, got a tensor on meta")
-            value = value.item()
-    elif type(value).__module__ == "numpy" and hasattr(value, "item") and value.ndim == 0:
-        value = value.item()  # np.float32(0.1) -> 0.1, np.bool_ -> bool (refused below)
+    value = real_scalar(label_smoothing, "label_smoothing")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(
             f"label_smoothing must be a float between 0.0 and 1.0, got {_describe(label_smoothing)}"

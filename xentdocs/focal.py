@@ -18,17 +18,24 @@ from xentdocs._validation import (
     check_tensor,
     check_weight,
     class_dim,
+    real_scalar,
 )
 from xentdocs.losses import _check_on_input_device, _reduce
 from xentdocs.softmax import log_softmax
 
 
-def _check_gamma(gamma: object) -> None:
-    """Raise unless ``gamma`` is a finite number of at least 0."""
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)):
+def _check_gamma(gamma: object) -> float:
+    """Raise unless ``gamma`` is a finite number of at least 0; return it as a float.
+
+    As for ``label_smoothing``, a NumPy scalar (``np.float32(2.0)``) or a 0-d real tensor works
+    too.
+    """
+    value = real_scalar(gamma, "gamma")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"gamma must be a float of at least 0.0, got {_describe(gamma)}")
-    if not (gamma >= 0 and math.isfinite(gamma)):  # also False for NaN
-        raise ValueError(f"gamma must be a finite number of at least 0.0, got {gamma}")
+    if not (value >= 0 and math.isfinite(value)):  # also False for NaN
+        raise ValueError(f"gamma must be a finite number of at least 0.0, got {value}")
+    return float(value)
 
 
 def focal_loss(
@@ -129,8 +136,8 @@ def focal_loss(
     input = check_loss_input(input, "logits, one per class")
     target = check_tensor(target, "target")
     _check_on_input_device(target, weight, input)
-    _check_gamma(gamma)
-    check_int(ignore_index, "ignore_index")
+    gamma = _check_gamma(gamma)
+    ignore_index = check_int(ignore_index, "ignore_index")
     check_class_index_target(target, input, ignore_index, probabilities_allowed=False)
     if weight is not None:
         check_weight(weight, input, input.shape[class_dim(input)], same_dtype=True)

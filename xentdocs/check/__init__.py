@@ -22,7 +22,12 @@ The rules, for exercise authors:
   ...), in the least precise dtype of the answer and the inputs; an answer passes when it is
   within 1.5 times their spread around the float64 value, or within one unit in the last place
   of that dtype (16 for float64, the dtype of the reference itself). A wrong answer closer than
-  that is one that no right computation in that dtype could be told from.
+  that is one that no right computation in that dtype could be told from. A way that overflows
+  in that dtype (``exp`` of a large logit, a sum of 50,000 exponentials in float16) is the
+  mistake ``naive_softmax_overflow``, not a right answer, and widens nothing. Log-sum-exp minus
+  the true class's logit, by hand in float16 or bfloat16, is less precise than these ways where
+  a loss is small (the two nearly cancel, and its error is a unit of the logits, not of the
+  loss): such an answer can be refused; in float32 and float64 it passes.
 * **A wrong answer never raises.** Whatever the answer (``None``, a list, a string, a NumPy array
   of any layout or byte order, an int too large for any dtype, a meta, sparse or nested tensor,
   the pair ``topk`` returns, ...), the result is a verdict. Bad *inputs* to the checker (logits
@@ -44,8 +49,9 @@ record per mistake in ``xentdocs/check/_mistakes.py``; this table is made from i
 {table}
 """
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -95,6 +101,9 @@ ULPS = 1.0
 # differently from the registry's. Naming never accepts an answer, and when two mistakes both
 # fit, the verdict says so instead of naming one.
 NAMING_MARGIN = 4.0
+
+# The most entries a right answer is computed with when the answer has another shape.
+LARGEST = 2**28
 
 # The float dtypes the package computes in; an answer in another (float8) is compared with the
 # right answer computed in float32 and rounded to its dtype.
@@ -243,9 +252,9 @@ def _from_numpy(answer: object) -> torch.Tensor | None:
     elif kind == "c" and array.dtype.itemsize > 16:
         array = array.astype(np.complex128)
     elif kind == "u" and array.dtype.itemsize > 1:
-        # torch's uint16/32/64 support few operations; the values fit in int64 or float64.
-        fits = array.size == 0 or int(array.max()) <= 2**63 - 1
-        array = array.astype(np.int64 if fits else np.float64)
+        # torch's uint16/32/64 support few operations: int64 holds the values, saturated past
+        # its largest (which no right answer reaches), and they stay integers.
+        array = np.minimum(array, np.uint64(2**63 - 1)).astype(np.int64)
     # A copy in native byte order, C-contiguous: torch takes neither negative strides nor
     # big-endian data.
     array = array.astype(array.dtype.newbyteorder("="), order="C", copy=True)
@@ -333,7 +342,10 @@ def _readable_tensor(answer: torch.Tensor, expected: _Expected) -> torch.Tensor 
         answer = answer.to_dense()  # sparse answers: the values are what counts
     answer = answer.cpu()
     if answer.dtype in (torch.uint16, torch.uint32, torch.uint64):
-        answer = answer.to(torch.int64 if answer.dtype != torch.uint64 else torch.float64)
+        # Few operations take these: int64 holds the values (saturated past its largest, which
+        # no right answer reaches), and they stay integers, as labels must be.
+        too_large = answer.to(torch.float64) >= 2.0**63
+        answer = answer.to(torch.int64).masked_fill(too_large, 2**63 - 1)
     return answer
 
 
@@ -378,7 +390,8 @@ def _target(
     for other in others:
         if other is None or other.shape != exact.shape:
             continue
-        # A way that overflows or underflows where the value is finite tells nothing there.
+        # A way that overflows where the value is finite tells nothing there (the registry's
+        # quotients by a sum that overflowed are nan, not the zeros x / inf rounds to).
         gap = (_float64(other) - value).abs().nan_to_num(nan=0.0, posinf=0.0)
         spread = torch.maximum(spread, gap)
     return _Target(value, torch.maximum(MARGIN * spread, ULPS * _spacing(value, dtypes)))
@@ -476,6 +489,14 @@ def _judge(
         tensor = _as_tensor(answer, expected, given.dim)
         if isinstance(tensor, Verdict):
             return tensor
+        if math.prod(expected.shape) > LARGEST and tuple(tensor.shape) != expected.shape:
+            # The right answer would not fit in memory (one_hot with num_classes=2**40): the
+            # shape alone says that this answer is not it.
+            message = (
+                f"{expected.what} should have shape {format_shape(expected.shape)},"
+                f" yours has shape {format_shape(tensor.shape)}."
+            )
+            return Verdict(False, _sentence(message), ())
         return _judge_tensor(tensor, given, expected, hints)
     except Exception as error:  # noqa: BLE001 - never raise on an answer: say why instead
         message = (
@@ -532,8 +553,18 @@ def _judge_tensor(
         )
         message = record(key, check).message.format(dtype=answer.dtype)
         return Verdict(False, message, (key,))
+    if (
+        expected.float_answer
+        and not expected.exact
+        and is_integer_dtype(answer.dtype)
+        and given64.shape == reference.value.shape
+        and torch.equal(given64, reference.value.round())
+        and _whole(reference, dtypes)
+    ):  # right values that are whole numbers, as integers: wrong only in the dtype
+        message = record("wrong_dtype", check).message.format(dtype=answer.dtype)
+        return Verdict(False, message, ("wrong_dtype",))
 
-    matched = _matching_mistakes(answer, given64, given, lows, dtypes, reference, target_of)
+    matched = _matching_mistakes(answer, given64, given, lows, dtypes, rights, target_of)
     if matched:
         return _mistake_verdict(matched, answer, expected, inputs)
 
@@ -552,24 +583,41 @@ def _judge_tensor(
     return Verdict(False, _sentence(message + hints(answer, _float64)), ())
 
 
+def _whole(reference: _Target, dtypes: list[torch.dtype]) -> bool:
+    """True when the right values are whole numbers, as far as ``dtypes`` can tell.
+
+    A value below the smallest normal number of the dtype (a probability of ``exp(-100)``)
+    counts as 0: integers that are the right values rounded are then right but for the dtype.
+    """
+    tiny = max((torch.finfo(dtype).tiny for dtype in dtypes), default=0.0)
+    allowed = tiny if reference.allowed is None else torch.clamp(reference.allowed, min=tiny)
+    distance = (reference.value - reference.value.round()).abs()
+    return bool((distance <= allowed).all())
+
+
 def _matching_mistakes(
     answer: torch.Tensor,
     given64: torch.Tensor,
     given: Inputs,
     lows: list[Inputs],
     dtypes: list[torch.dtype],
-    reference: _Target,
+    rights: list[_Target | None],
     target_of: Callable,
 ) -> list[_Candidate]:
     """The candidates the answer matches: the tests, then the single mistakes, then the pairs.
 
     Only the first group with a match counts: a pair is considered only when no single mistake
-    explains the answer.
+    explains the answer. A mistake that gives the right answer for these inputs (the binary
+    cross-entropy of two classes is the cross-entropy) is no mistake here, and is never named.
     """
     check = given.check
+    reference = rights[0]
     inputs = given.to(torch.float64)
     tests = []
-    if given64.shape == reference.value.shape and _overflowed(given64, reference):
+    # The softmax test also knows the naive quotients that rounded to 0, which are finite.
+    if given64.shape == reference.value.shape and (
+        check == "softmax" or _overflowed(given64, reference)
+    ):
         for mistake in _mistakes.for_check(check, "test"):
             for _, fields in mistake.make(given, answer):
                 tests.append(_Candidate((mistake,), fields, None))
@@ -583,6 +631,19 @@ def _matching_mistakes(
         largest = reference.value[finite].abs().max()
         if largest > 0:
             relative = float(reference.allowed[finite].max() / largest)
+    # A mistake whose wrong answer is as close to the right one as naming allows is not told
+    # from a right answer computed imprecisely: it is never named.
+    near_right = rights
+    if reference.allowed is not None:
+        widened = torch.maximum(reference.allowed, relative * reference.value.abs())
+        near_right = [_Target(reference.value, NAMING_MARGIN * widened)]
+    # The inputs are rounded to their dtype; a learner who made the mistake from the values
+    # before that rounding (probabilities from the logits, where the checker was given their
+    # log-softmax) is a unit of the inputs off: the inputs nudged by one unit show how far.
+    nudged = None
+    if reference.allowed is not None and given.scores is not None:
+        eps = torch.finfo(given.scores.dtype).eps
+        nudged = replace(inputs, scores=inputs.scores * (1 + eps))
     for pairs in (False, True):
         exact = _candidates(inputs, answer, pairs)
         shaped = [
@@ -591,13 +652,19 @@ def _matching_mistakes(
         if not any(shaped):
             continue
         per_dtype = [_candidates(low, answer, pairs) for low in lows]
+        rounding = list(dtypes)
+        if nudged is not None:  # how much the inputs' own rounding moves each wrong answer
+            per_dtype.append(_candidates(nudged, answer, pairs))
+            rounding.append(torch.float64)
         matched = []
         for index, candidate in enumerate(exact):
             if not shaped[index]:
                 continue
+            if any(_matches(_float64(candidate.value), right) for right in near_right):
+                continue  # this "mistake" gives the right answer for these inputs
             others = [
                 _rounded(candidates[index].value, dtype)
-                for candidates, dtype in zip(per_dtype, dtypes, strict=True)
+                for candidates, dtype in zip(per_dtype, rounding, strict=True)
             ]
             target = target_of(candidate.value, others)
             if target.allowed is not None:

@@ -107,23 +107,47 @@ def reduce(losses: torch.Tensor, how: str) -> torch.Tensor:
     return losses.sum() if how == "sum" else losses.mean()
 
 
+def _reduce_in_order(losses: torch.Tensor, how: str) -> torch.Tensor | None:
+    """Reduce as a loop over the examples does, one after the other (another rounding)."""
+    if how == "none" or losses.numel() == 0:
+        return None
+    total = torch.cumsum(losses.flatten(), dim=0)[-1]
+    return total if how == "sum" else total / losses.numel()
+
+
+def _finite(*steps: torch.Tensor) -> bool:
+    """True when no step of a computation overflowed to inf (or underflowed a sum to 0)."""
+    return all(bool(torch.isfinite(step).all()) for step in steps)
+
+
 # -- what the right answer is, computed every valid way the pages teach --------------------------
 
 
-def right_answers(inputs: Inputs) -> list[torch.Tensor]:
+def right_answers(inputs: Inputs) -> list[torch.Tensor | None]:
     """The right answer, computed each way a learner may validly compute it.
 
     The first is the reference. The spread of the others, computed in a low-precision dtype,
-    around the float64 reference is how far a right answer in that dtype can be off.
+    around the float64 reference is how far a right answer in that dtype can be off. A way whose
+    exponentials or sums overflow in that dtype is the mistake ``naive_softmax_overflow``, not a
+    right answer: it is None there, and so tells nothing of the spread (its zeros would otherwise
+    let any small value pass). The classes along the first dimension of a contiguous copy are
+    summed in another order, as a learner's transposed tensor or a loop over the classes sums
+    them; so are the examples of a loss, one after the other.
     """
     z, dim = inputs.scores, inputs.dim
     if inputs.check == "softmax":
-        exps = torch.exp(z - z.amax(dim=dim, keepdim=True))
+        shifted = torch.exp(z - z.amax(dim=dim, keepdim=True))
+        shifted_sums = shifted.sum(dim=dim, keepdim=True)
+        exps = torch.exp(z)
+        sums = exps.sum(dim=dim, keepdim=True)
+        log_probas = F.log_softmax(z, dim=dim)
+        first = F.softmax(z.movedim(dim, 0).contiguous(), dim=0).movedim(0, dim)
         return [
             F.softmax(z, dim=dim),
-            exps / exps.sum(dim=dim, keepdim=True),
-            torch.exp(z) / torch.exp(z).sum(dim=dim, keepdim=True),
-            F.log_softmax(z, dim=dim).exp(),
+            shifted / shifted_sums if _finite(shifted_sums) else None,
+            exps / sums if _finite(exps, sums) and bool((sums > 0).all()) else None,
+            log_probas.exp() if _finite(log_probas) else None,
+            first,
         ]
     if inputs.check == "predictions":
         # Softmax keeps the order, but in low precision two close logits can round to the same
@@ -133,15 +157,24 @@ def right_answers(inputs: Inputs) -> list[torch.Tensor]:
         return [inputs.one_hot()]
     labels, how = inputs.labels, inputs.reduction
     log_probas = inputs.log_probas()
-    ways = [reduce(-picked(log_probas, labels), how)]
+    losses = -picked(log_probas, labels)
+    ways: list[torch.Tensor | None] = [reduce(losses, how), _reduce_in_order(losses, how)]
     if inputs.check == "cross_entropy":
         probas = F.softmax(z, dim=dim)
-        naive = torch.exp(z) / torch.exp(z).sum(dim=dim, keepdim=True)
+        exps = torch.exp(z)
+        sums = exps.sum(dim=dim, keepdim=True)
+        first = F.log_softmax(z.movedim(dim, 0).contiguous(), dim=0).movedim(0, dim)
         ways += [
             F.cross_entropy(z, labels, reduction=how),
             reduce(-picked(torch.log(probas), labels), how),
-            reduce(-picked(torch.log(naive), labels), how),
+            reduce(-picked(torch.log(exps / sums), labels), how) if _finite(exps, sums) else None,
+            reduce(-picked(first, labels), how),
         ]
+        if inputs.dtype.itemsize >= 4:
+            # Log-sum-exp minus the true class's logit cancels where the loss is small: its error
+            # is a unit of the logits, not of the loss. In float32 and float64 that is far below
+            # any mistake; in float16 and bfloat16 it would let a wrong small loss pass.
+            ways.append(reduce(torch.logsumexp(z, dim=dim) - picked(z, labels), how))
         if z.dim() == 2:
             ways.append(reduce(-torch.sum(torch.log(probas) * inputs.one_hot(), dim=1), how))
     else:
@@ -197,30 +230,57 @@ def _transposed(inputs: Inputs, answer: torch.Tensor) -> list[Wrong]:
     )
 
 
+def _quotient(exps: torch.Tensor, sums: torch.Tensor) -> torch.Tensor:
+    """``exps / sums``, nan where a sum overflowed: those zeros tell nothing of the mistake."""
+    return torch.where(torch.isinf(sums), torch.nan, exps / sums)
+
+
 def _wrong_broadcast(inputs: Inputs, answer: torch.Tensor) -> list[Wrong]:
     z = inputs.scores
     if z.dim() != 2 or inputs.dim != 1 or z.shape[0] != z.shape[1]:
         return []
-    return _one(torch.exp(z) / torch.exp(z).sum(dim=1))
+    return _one(_quotient(torch.exp(z), torch.exp(z).sum(dim=1)))
 
 
 def _shape_of(inputs: Inputs, answer: torch.Tensor) -> dict[str, object]:
     return {"shape": format_shape(right_answers(inputs)[0].shape)}
 
 
+def _computable(scores: torch.Tensor) -> torch.Tensor:
+    """The scores in a dtype torch computes exp in: float8 ones in float32."""
+    if scores.dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
+        return scores
+    return scores.float()
+
+
 def _softmax_overflow(inputs: Inputs, answer: torch.Tensor) -> list[Wrong]:
-    """The naive softmax in the inputs' own dtype is not finite, nor is the answer."""
-    given = inputs.to(inputs.scores.dtype)
-    z, dim = given.scores, given.dim
-    naive = torch.exp(z) / torch.exp(z).sum(dim=dim, keepdim=True)
-    if torch.isfinite(naive).all():
+    """The naive softmax overflows in the inputs' own dtype, and the answer shows it.
+
+    ``exp`` of a large logit is inf (inf / inf is nan), every exponential rounds to 0 (0 / 0 is
+    nan), or the exponentials are finite but their sum is not (each quotient rounds to 0, as
+    over more than 65,504 classes in float16). The answer shows it with nan or inf where the
+    right answer is finite, or with exactly the naive quotients.
+    """
+    z, dim = _computable(inputs.scores), inputs.dim
+    exps = torch.exp(z)
+    sums = exps.sum(dim=dim, keepdim=True)
+    if _finite(exps, sums) and bool((sums > 0).all()):
+        return []
+    given = answer.to(torch.float64)
+    right = F.softmax(z.to(torch.float64), dim=dim)
+    if given.shape != right.shape:
+        return []
+    naive = (exps / sums).to(torch.float64)
+    not_finite = bool((~torch.isfinite(given) & torch.isfinite(right)).any())
+    same = bool(((given == naive) | (torch.isnan(given) & torch.isnan(naive))).all())
+    if not (not_finite or same):
         return []
     return _one(None, fix=f"torch.softmax(logits, dim={dim})")
 
 
 def _loss_overflow(inputs: Inputs, answer: torch.Tensor, which: str) -> list[Wrong]:
     """nan from the naive softmax's inf / inf, or -inf from the log of a probability of 0."""
-    z, dim = inputs.scores, inputs.dim
+    z, dim = _computable(inputs.scores), inputs.dim
     naive = torch.exp(z) / torch.exp(z).sum(dim=dim, keepdim=True)
     naive_overflows = not bool(torch.isfinite(naive).all())
     zero_probability = bool((picked(F.softmax(z, dim=dim), inputs.labels) == 0).any())
@@ -457,8 +517,9 @@ MISTAKES: tuple[Mistake, ...] = (
         ("softmax", "cross_entropy"),
         "``nan`` from ``exp`` of large logits without the max shift",
         "This is the naive softmax that overflowed: torch.exp of a large logit is inf (or every"
-        " exponential rounds to 0), and inf / inf or 0 / 0 gives nan. Subtract each example's"
-        " largest logit before torch.exp, or use {fix}.",
+        " exponential rounds to 0, or their sum over many classes is inf), and inf / inf or"
+        " 0 / 0 gives nan, x / inf gives 0. Subtract each example's largest logit before"
+        " torch.exp, or use {fix}.",
         kind="test",
         make=lambda inputs, answer: (
             _softmax_overflow(inputs, answer)
@@ -529,7 +590,9 @@ MISTAKES: tuple[Mistake, ...] = (
         "These are the exponentials divided by the sum over the whole tensor, not over each"
         " example: the sum needs dim={dim} and keepdim=True, torch.exp(logits).sum(dim={dim},"
         " keepdim=True).",
-        make=_per_example(lambda inputs: torch.exp(inputs.scores) / torch.exp(inputs.scores).sum()),
+        make=_per_example(
+            lambda inputs: _quotient(torch.exp(inputs.scores), torch.exp(inputs.scores).sum())
+        ),
     ),
     Mistake(
         "sigmoid_not_softmax",
