@@ -704,8 +704,8 @@ def _mistake_verdict(
             for candidate in explanations.values()
         )
         message = (
-            f"With these inputs, {len(explanations)} different mistakes give exactly your"
-            f" answer, so which one you made cannot be told from it: {fits}."
+            f"With these inputs, {len(explanations)} different mistakes give your answer"
+            f" (to rounding), so which one you made cannot be told from it: {fits}."
         )
         return Verdict(False, message, (), tuple(explanations))
     ((keys, candidate),) = explanations.items()
