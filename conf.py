@@ -195,7 +195,13 @@ page_footer_by_page = {
 }
 copybutton_exclude = ".linenos, .gp, .go"
 
-# -- notebooks: the files a page notebook fetches from the site, for pages that read them.
+# -- notebooks: what a page's notebooks install besides the site's install cell (torch,
+# matplotlib, xentdocs), at the version the site was built with; the calibration page's data set
+# comes with scikit-learn.
+notebooks_requirements = {
+    "beyond/11-calibration": [f"scikit-learn=={installed_version('scikit-learn')}"]
+}
+# The files a page notebook fetches from the site, for pages that read them.
 notebooks_files = {
     "beyond/17-at-scale": [str(ROOT / "tools" / "lce_measure.py"), str(GPU_FACTS)],
     "beyond/18-on-a-gpu": [str(GPU_FACTS)],

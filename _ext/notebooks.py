@@ -15,7 +15,8 @@ From each page this extension writes, when the page has code a reader can see:
   a cell that binds a name a kept cell reads, or that calls something for its effect (a seed).
   ``glue`` calls are taken out. The theme's download menu offers it (its ``ipynb_source``). A page
   that reads files besides the package (``notebooks_files``) gets a cell that fetches them from
-  the site, which publishes them in ``_static/notebook-files/``.
+  the site, which publishes them in ``_static/notebook-files/``; one that needs a package
+  besides the install cell's (``notebooks_requirements``) installs it after that cell's own.
 - **the exercise notebook**, ``_downloads/exercises/<page>.ipynb``: a title that links back to the
   page, the install cell, the cells tagged ``exercise-setup``, then each exercise's statement and
   cells, without the solutions. A glued value cannot be shown outside the page, so a ``{glue}``
@@ -46,6 +47,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 from docutils import nodes
+from hosting import gallery_folders  # _ext/hosting.py: the gallery folders as document names
 from jupyter_cache import get_cache
 from markdown_it.renderer import RendererHTML
 from myst_nb.core.read import read_myst_markdown_notebook
@@ -630,6 +632,9 @@ def write_notebooks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     except ExerciseFormatError as error:
         raise ExtensionError(f"{source}: {error}") from error
     install = install_cell(app)
+    extra = app.config.notebooks_requirements.get(docname)
+    if install and extra:
+        install += f"\n%pip install {' '.join(extra)}"
     if has_visible_code(page):
         path = page_notebook_path(docname)
         executed, glue = executed_notebook(app, docname)
@@ -739,7 +744,7 @@ def add_menu_entries(
     notebooks = []
     if Path(app.outdir, page_notebook_path(pagename)).is_file():
         notebooks.append(("this page", page_notebook_path(pagename)))
-    elif pagename.startswith(app.config.sphinx_gallery_conf.get("gallery_dirs", "\0") + "/"):
+    elif any(pagename.startswith(f"{folder}/") for folder in gallery_folders(app)):
         found = gallery_notebook(app, doctree)
         if found:
             notebooks.append(("this recipe", found))
@@ -785,6 +790,8 @@ def number_exercises_per_page(app: Sphinx, env: Any) -> list[str]:
 def setup(app: Sphinx) -> dict[str, Any]:
     # docname -> files (relative to conf.py) the page reads besides the package.
     app.add_config_value("notebooks_files", {}, "html", dict)
+    # docname -> requirements its notebooks install after the site's install cell.
+    app.add_config_value("notebooks_requirements", {}, "html", dict)
     app.add_config_value(
         "notebooks_branch", os.environ.get("XENTDOCS_NOTEBOOKS_BRANCH") or "notebooks", "html"
     )

@@ -13,6 +13,8 @@ directives, and the failures that must be loud.
 
 from __future__ import annotations
 
+import ast
+import sys
 from pathlib import Path
 
 import nbformat
@@ -84,6 +86,43 @@ def test_page_notebook_is_the_page_as_built(built_site: Path, docname: str) -> N
     assert not differences, f"{docname}'s notebook differs from its page:\n" + "\n".join(
         differences
     )
+
+
+# What the site's install cell gives a notebook: torch, matplotlib (and its NumPy), xentdocs,
+# and the kernel's IPython.
+INSTALLED = {"torch", "matplotlib", "numpy", "xentdocs", "IPython"}
+
+
+def imported_modules(notebook: nbformat.NotebookNode) -> set[str]:
+    found = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("docname", PAGES_WITH_CODE)
+def test_a_page_notebook_installs_every_package_it_imports(built_site: Path, docname: str) -> None:
+    """A reader's kernel has what the install cell installs; any other import is installed too."""
+    notebook, _ = notebook_of(built_site, docname)
+    install = notebook.cells[0].source
+    others = imported_modules(notebook) - INSTALLED - set(sys.stdlib_module_names)
+    missing = {
+        name for name in others if DISTRIBUTIONS.get(name, name) not in install.replace("_", "-")
+    }
+    assert not missing, f"{docname}'s notebook imports {sorted(missing)} but does not install them"
+
+
+# A module whose distribution on PyPI has another name.
+DISTRIBUTIONS = {"sklearn": "scikit-learn"}
 
 
 @pytest.mark.parametrize("docname", PAGES_WITH_CODE)
