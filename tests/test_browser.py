@@ -55,8 +55,9 @@ WIDTHS = (NARROW, WIDE)
 
 PAGES = expected_pages()
 SERIOUS = {"critical", "serious"}
-# What a reader downloads to see one page, everything included; the issue sets the bound.
-MAX_PAGE_BYTES = 2 * 1024 * 1024
+# What a reader downloads to see one page, everything included, as the browser receives it from
+# a host that does not compress; the issue sets the bound: under 2 MB.
+MAX_PAGE_BYTES = 2_000_000
 # The bytes of every resource of the page as loaded (the cache is empty: one context per page).
 MEASURE_WEIGHT = """() => {
   const entries = [performance.getEntriesByType("navigation")[0],
