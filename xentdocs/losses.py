@@ -258,7 +258,8 @@ def cross_entropy(
     ValueError
         If ``input`` is 0-d or has no classes, ``target`` has the wrong shape (for instance
         integer one-hot rows) or a class index outside ``0..C-1`` other than
-        ``ignore_index``, ``ignore_index`` is given with probability targets, ``weight`` is not
+        ``ignore_index``, an ``ignore_index`` of 0 or more is given with probability targets (a
+        negative one is accepted, as by PyTorch), ``weight`` is not
         of shape ``(C,)``, ``reduction`` is unknown, ``label_smoothing`` is outside ``[0, 1]``,
         or ``target`` or ``weight`` is on another device than ``input``.
 

@@ -8,8 +8,9 @@ from xentdocs._validation import check_dim, check_has_dims, check_tensor, is_int
 def predict_labels(scores: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """Predict a class label per example: the index of the largest score along ``dim``.
 
-    Logits and probabilities give the same labels, since softmax keeps the order of the
-    scores. This is :func:`torch.argmax`, with its two rules for the unusual cases written
+    Logits and probabilities give the same labels up to rounding: softmax keeps the order of
+    the scores, but two close logits can give two probabilities that round to the same number,
+    and then the first wins. This is :func:`torch.argmax`, with its two rules for the unusual cases written
     down and tested:
 
     * **Ties:** when several scores share the maximum, the *first* (lowest) index wins.
