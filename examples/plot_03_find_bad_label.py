@@ -96,8 +96,9 @@ print("xentdocs.cross_entropy:", xentdocs.cross_entropy(logits, repaired))
 # On a GPU
 # --------
 # On a CUDA device the same mistake fails in another way, and not always at the line that made
-# it: the page :ref:`on-a-gpu` shows how, from a record made on a GPU. Either way, the check
-# above, run on the labels before they go to the GPU, names the bad label.
+# it: the page :ref:`on-a-gpu` explains why, and shows what a GPU raised where a run has been
+# recorded. Either way, the check above, run on the labels before they go to the GPU, names the
+# bad label.
 
 # %%
 # Where next

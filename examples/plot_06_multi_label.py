@@ -46,6 +46,14 @@ except RuntimeError as error:
     print("RuntimeError:", error)
 
 # %%
+# A float target of another dtype is taken, but the loss then comes out in the target's dtype,
+# not the logits': float16 targets give a float16 loss, with float16's few digits.
+for dtype in (torch.float16, torch.float64):
+    other_loss = F.binary_cross_entropy_with_logits(logits, targets.to(dtype))
+    print(f"{str(dtype):14} targets: loss {other_loss.item():.6f}, dtype {other_loss.dtype}")
+assert F.binary_cross_entropy_with_logits(logits, targets.half()).dtype == torch.float16
+
+# %%
 # The same by hand: each logit goes through a sigmoid, independently of the others, and each
 # entry costs :math:`-[t \log p + (1 - t) \log (1 - p)]`. :func:`torch.nn.functional.logsigmoid`
 # gives both logarithms without rounding :math:`p` to 0 or 1 first

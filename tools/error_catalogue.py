@@ -519,8 +519,9 @@ check.show(answer)
 :class: dropdown
 ::::
 
-A 2-D target with 2-D logits is read as one label per example of a batch of 2, so the batch
-sizes disagree: 4 rows of logits, 2 rows of labels.
+PyTorch compares the first dimensions before it looks at how many dimensions the target has:
+4 rows of logits, 2 rows of labels, so the batch sizes disagree. A target of shape $(N, 1)$ passes
+that comparison, and only then is refused for its column.
 
 ```{code-cell} python
 grid_labels = labels.reshape(2, 2)
@@ -531,6 +532,12 @@ except ValueError as error:
 print(answer)
 assert answer.startswith("Expected input batch_size")
 assert "batch_size (4)" in answer and "batch_size (2)" in answer
+try:  # a column of 2 labels: the batch sizes first, although it is 2-D too
+    F.cross_entropy(logits, labels[:2, None])
+except ValueError as error:
+    assert str(error) == answer
+else:
+    raise AssertionError("a (2, 1) target raised no error")
 ```
 
 ::::{solution-end}
