@@ -50,7 +50,7 @@ except RuntimeError as error:
 # not the logits': float16 targets give a float16 loss, with float16's few digits.
 for dtype in (torch.float16, torch.float64):
     other_loss = F.binary_cross_entropy_with_logits(logits, targets.to(dtype))
-    print(f"{str(dtype):14} targets: loss {other_loss.item():.6f}, dtype {other_loss.dtype}")
+    print(f"{dtype!s:14} targets: loss {other_loss.item():.6f}, dtype {other_loss.dtype}")
 assert F.binary_cross_entropy_with_logits(logits, targets.half()).dtype == torch.float16
 
 # %%
