@@ -8,6 +8,7 @@ own ``html.parser``, so every tag keeps the line it was written on.
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,6 +111,15 @@ class _HostHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class _HostServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closes a connection mid-file (it stopped loading the page) is no error
+        of the site; anything else is reported as ``socketserver`` reports it."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class Host:
     """A static host for ``folder`` on 127.0.0.1, bound now, serving once started.
 
@@ -120,7 +130,7 @@ class Host:
     def __init__(self, folder: Path, port: int = 0) -> None:
         self.folder = folder
         handler = functools.partial(_HostHandler, directory=str(folder))
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server = _HostServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
