@@ -60,6 +60,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
+from whole_lines import join_neighbouring_streams  # _ext/whole_lines.py: as the page merges them
 
 logger = logging.getLogger(__name__)
 
@@ -420,9 +421,12 @@ def kept_code(page: Page) -> dict[int, Code]:
 
 
 def shown_outputs(cell: nbformat.NotebookNode, tags: list[str]) -> list[Any]:
+    """A cell's outputs as its page shows them: without glue's, streams merged as the page merges
+    them (the kernel may split one printed line over two messages, differently each run)."""
     if "remove-output" in tags:
         return []
-    return [o for o in cell.get("outputs", []) if "scrapbook" not in o.get("metadata", {})]
+    outputs = [o for o in cell.get("outputs", []) if "scrapbook" not in o.get("metadata", {})]
+    return join_neighbouring_streams(outputs)
 
 
 def make_page_notebook(

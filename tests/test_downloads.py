@@ -149,13 +149,30 @@ def test_every_notebook_the_site_offers_starts_with_the_same_install_cell(
         p for p in built_site.rglob("*.ipynb") if ".doctrees" not in p.relative_to(built_site).parts
     )
     assert len(notebooks) > len(EXAMPLES), "the site offers no notebooks besides the gallery's"
-    firsts = {}
+    firsts, extras = {}, {}
     for notebook in notebooks:
         cells = nbformat.read(notebook, as_version=4).cells
         first = next(c for c in cells if c.cell_type == "code")
-        assert_install_cell(first.source, command)
-        firsts[first.source] = notebook
+        source, extra = site_install_cell(first.source)
+        assert_install_cell(source, command)
+        firsts[source] = notebook
+        if extra:
+            extras[notebook.relative_to(built_site).as_posix()] = extra
     assert len(firsts) == 1, f"the notebooks start with {len(firsts)} different install cells"
+    # The calibration page's data set comes with scikit-learn (conf.py, notebooks_requirements).
+    assert extras, "no notebook installs a package of its page's own"
+    for name, extra in extras.items():
+        assert all("==" in requirement for requirement in extra), f"{name}: unpinned {extra}"
+
+
+def site_install_cell(source: str) -> tuple[str, list[str]]:
+    """The site's install cell, and what a page's notebook installs after it for its own use (a
+    last ``%pip install`` line of pinned requirements, from ``notebooks_requirements``)."""
+    lines = source.splitlines()
+    # The site's cell ends with what it prints; a page's own line comes after it.
+    if lines[-1].startswith("%pip install "):
+        return "\n".join(lines[:-1]), lines[-1].removeprefix("%pip install ").split()
+    return source, []
 
 
 def test_the_install_cell_keeps_a_torch_and_says_so(tmp_path: Path) -> None:
