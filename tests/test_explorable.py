@@ -196,26 +196,14 @@ def test_the_static_image_is_the_default_frame() -> None:
     assert small_figure()._repr_png_() == small_figure()._repr_png_(), "the same bytes each time"
 
 
-@pytest.mark.site
-def test_a_pdf_of_the_book_shows_the_figure_as_its_default_frame(tmp_path: Path) -> None:
-    """The LaTeX builder (a PDF of the book) takes the PNG of the temperature figure, at T = 1."""
+def build_softmax_page(tmp_path: Path, builder: str) -> Path:
+    """A small copy of the site with the softmax page, built by ``builder``; its output folder."""
     site = copy_small_site(
         tmp_path / "site", page="docs/lecture/02-softmax.md", example=SMALL_COPY_EXAMPLE
     )
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-n",
-        "-b",
-        "latex",
-        "-c",
-        ".",
-        "docs",
-        "_build/latex",
-    ]
+    out = f"_build/{builder}"
     result = subprocess.run(
-        command,
+        [sys.executable, "-m", "sphinx", "-n", "-b", builder, "-c", ".", "docs", out],
         cwd=site,
         env=build_env(site),
         capture_output=True,
@@ -224,7 +212,13 @@ def test_a_pdf_of_the_book_shows_the_figure_as_its_default_frame(tmp_path: Path)
         check=False,
     )
     assert result.returncode == 0, output_of(result)
-    latex = site / "_build" / "latex"
+    return site / out
+
+
+@pytest.mark.site
+def test_a_pdf_of_the_book_shows_the_figure_as_its_default_frame(tmp_path: Path) -> None:
+    """The LaTeX builder (a PDF of the book) takes the PNG of the temperature figure, at T = 1."""
+    latex = build_softmax_page(tmp_path, "latex")
     (tex,) = latex.glob("*.tex")
     text = tex.read_text(encoding="utf-8")
     start = text.index("\\subsection{Temperature}")
@@ -234,6 +228,32 @@ def test_a_pdf_of_the_book_shows_the_figure_as_its_default_frame(tmp_path: Path)
     assert png_title((latex / f"{images[0]}.png").read_bytes()) == (
         "softmax-temperature: Temperature T = 1"
     )
+
+
+@pytest.mark.site
+def test_an_epub_of_the_book_shows_the_figure_drawn_at_its_default_frame(tmp_path: Path) -> None:
+    """An e-reader runs no script: the EPUB's page holds the figure drawn at T = 1 in SVG, with
+    the numbers of that frame in its table."""
+    epub = build_softmax_page(tmp_path, "epub")
+    page = parse_html((epub / "lecture" / "02-softmax.xhtml").read_text(encoding="utf-8"))
+    figure = page.find("figure", id="xd-softmax-temperature")
+    assert figure is not None, "the EPUB's softmax page has no temperature figure"
+    (slider,) = figure.find_all("input")
+    (output,) = figure.find_all("output")
+    assert output.get_text() == slider["aria-valuetext"] == "1"
+    svgs = figure.find_all("svg")
+    assert len(svgs) == 2
+    assert all(svg.find_all(["rect", "polyline"]) for svg in svgs), "a panel is not drawn"
+    shown = {
+        td["data-key"]: td.get_text() for td in figure.find_all("td", attrs={"data-key": True})
+    }
+    assert shown["mean loss"] == shown_mean_loss_at_t_1()
+
+
+def shown_mean_loss_at_t_1() -> str:
+    """The mean over the lecture's examples of -log p of the true class at T = 1, as shown."""
+    labels, logits = xentdocs.lecture_example()
+    return f"{F.cross_entropy(logits, labels).item():.4f}"
 
 
 def test_a_legend_that_would_run_off_its_panel_is_refused() -> None:
